@@ -1,0 +1,46 @@
+"""The `stance` command: a thin Typer layer over the library.
+
+Each command lives in its own module and makes one library call; `main` turns the library's
+`StanceError`s into a message on stderr and the error's exit code.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from stance.errors import StanceError
+
+app = typer.Typer(
+    name="stance",
+    help="Find who said what in news articles, and how each speaker stands on a question.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+evaluate_app = typer.Typer(help="Score the pipeline against gold annotations.", no_args_is_help=True)
+app.add_typer(evaluate_app, name="evaluate")
+
+# Importing the command modules registers their commands on `app` / `evaluate_app`.
+from stance.cli import quotes  # noqa: E402,F401
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except StanceError as error:
+        typer.echo(f"Error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
+        sys.exit(130)
+    except Exception as error:  # click's usage errors
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        raise

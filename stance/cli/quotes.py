@@ -1,0 +1,59 @@
+"""`stance quotes`: list who said what, without stance."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from stance.cli import app
+from stance.cli.common import Inputs, Output, console_for, output_stream
+from stance.errors import EXIT_SOME_FAILED
+from stance.pipeline import extract
+from stance.reading import read_documents
+from stance.records import Analysis, Failure
+
+
+class QuotesFormat(str, Enum):
+    table = "table"
+    jsonl = "jsonl"
+
+
+@app.command("quotes")
+def quotes_cli(
+    paths: list[Path] = Inputs,
+    format: QuotesFormat = typer.Option(QuotesFormat.table, "--format", "-f", help="Output format."),
+    output: Path | None = Output,
+) -> None:
+    """Extract quotes and their speakers from articles."""
+    failures = 0
+    with output_stream(output) as stream:
+        console = console_for(stream)
+        for document in read_documents(paths):
+            if isinstance(document, Failure):
+                failures += 1
+                typer.echo(f"Skipped {document.origin}: {document.reason}", err=True)
+                continue
+            found = extract(document)
+            if format is QuotesFormat.jsonl:
+                stream.write(json.dumps(found.quotes_dict(), ensure_ascii=False) + "\n")
+            else:
+                console.print(quotes_table(found))
+    if failures:
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def quotes_table(found: Analysis) -> Table:
+    table = Table(title=f"{found.id}: {len(found.quotes)} quotes", show_lines=True)
+    table.add_column("speaker", style="bold")
+    table.add_column("kind")
+    table.add_column("cue")
+    table.add_column("quote")
+    for quote in found.quotes:
+        table.add_row(
+            quote.speaker or "—", quote.kind, quote.cue.text if quote.cue else "", quote.text
+        )
+    return table
