@@ -1,0 +1,253 @@
+"""Scoring extracted quotes against gold attributions in the PolNeAR JSONL format.
+
+A gold row is ``{"id", "text", "quotes": [{"content": [span...], "source": [span...] | null,
+"cue": [span...] | null, "kind": ...}]}`` with character-offset spans (see ``../shared/README.md``).
+
+A predicted quote *matches* a gold quote at threshold ``t`` when the characters its parts share
+with the gold content spans cover at least ``t`` of the gold content characters. Matching is
+one-to-one, greedy by best coverage. The speaker of a matched quote (at the loosest threshold) is
+correct when the predicted mention overlaps the gold source span, or when the canonical speaker
+name shares a word with the gold source text ("Morton" / "John Morton", "ICE" / "Immigration and
+Customs Enforcement (ICE)"). Gold quotes without a source are left out of the speaker share: the
+gold gives nothing to compare with.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from stance.errors import DataError, InputError
+from stance.pipeline import extract
+from stance.records import QUOTE_KINDS, Analysis, Article, Quote, Span
+
+DEFAULT_THRESHOLDS = (0.3, 0.8)
+# Words that name nobody in particular: a canonical name and a gold source sharing only these
+# do not designate the same speaker.
+NAME_STOPWORDS = frozenset(
+    "the a an of and for in on at to by with from said says mr mrs ms dr his her its their".split()
+)
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class GoldQuote:
+    """One gold attribution: its content spans, source spans (empty if none) and kind."""
+
+    parts: tuple[Span, ...]
+    sources: tuple[Span, ...]
+    kind: str | None
+
+
+@dataclass(frozen=True)
+class GoldArticle:
+    id: str
+    text: str
+    quotes: tuple[GoldQuote, ...]
+    origin: str
+
+
+def read_gold(path: str | Path) -> Iterator[GoldArticle]:
+    """Yield the gold articles of a PolNeAR-format JSONL file.
+
+    Raises `InputError` when the file can't be read and `DataError` (naming the line) when a row
+    is not a gold article; gold quotes with no content span are skipped, as nothing can match them.
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(str(path), f"can't read the gold file as UTF-8 text: {error}") from error
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        origin = f"{path}:{number}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise DataError(f"{origin}: expected a JSON object, found invalid JSON ({error.msg})")
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+            raise DataError(
+                f'{origin}: expected an object with a string "text" and a "quotes" list '
+                "(the format of ../shared/data/polnear/*.jsonl); fix or remove the line"
+            )
+        text = row["text"]
+        quotes = tuple(_gold_quotes(row.get("quotes") or [], text, origin))
+        yield GoldArticle(str(row.get("id", f"{path.stem}:{number}")), text, quotes, origin)
+
+
+def _gold_quotes(rows: list, text: str, origin: str) -> Iterator[GoldQuote]:
+    for index, row in enumerate(rows):
+        where = f"{origin}: quote {index}"
+        if not isinstance(row, dict):
+            raise DataError(f"{where}: expected an object with content/source spans, found {row!r}")
+        parts = _gold_spans(row.get("content"), text, where)
+        if parts:
+            yield GoldQuote(parts, _gold_spans(row.get("source"), text, where), row.get("kind"))
+
+
+def _gold_spans(rows: list | None, text: str, where: str) -> tuple[Span, ...]:
+    spans = []
+    for row in rows or ():
+        try:
+            start, end = int(row["start"]), int(row["end"])
+        except (TypeError, KeyError, ValueError):
+            raise DataError(f'{where}: expected spans {{"start": int, "end": int}}, found {row!r}')
+        if not 0 <= start <= end <= len(text):
+            raise DataError(
+                f"{where}: span {start}-{end} is outside the text ({len(text)} characters); "
+                "offsets must be character offsets into the row's text"
+            )
+        if end > start:
+            spans.append(Span.of(text, start, end))
+    return tuple(spans)
+
+
+def predicted_parts(quote: Quote) -> tuple[Span, ...]:
+    """The content spans of a predicted quote (its whole span when it has no parts)."""
+    return quote.parts or (Span(quote.start, quote.end, quote.text),)
+
+
+def coverage(predicted: Sequence[Span], gold: Sequence[Span]) -> float:
+    """Share of the gold characters that the predicted spans cover (spans within a side don't overlap)."""
+    gold_chars = sum(span.end - span.start for span in gold)
+    if not gold_chars:
+        return 0.0
+    shared = sum(
+        max(0, min(p.end, g.end) - max(p.start, g.start)) for p in predicted for g in gold
+    )
+    return min(shared, gold_chars) / gold_chars
+
+
+def match_quotes(
+    predicted: Sequence[Quote], gold: Sequence[GoldQuote], threshold: float
+) -> list[tuple[int, int]]:
+    """One-to-one (predicted index, gold index) pairs whose coverage reaches ``threshold``,
+    taken greedily from the best coverage down."""
+    candidates = []
+    for p_index, quote in enumerate(predicted):
+        parts = predicted_parts(quote)
+        for g_index, gold_quote in enumerate(gold):
+            if quote.end <= gold_quote.parts[0].start or gold_quote.parts[-1].end <= quote.start:
+                continue
+            score = coverage(parts, gold_quote.parts)
+            if score >= threshold and score > 0:
+                candidates.append((score, p_index, g_index))
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    used_predicted: set[int] = set()
+    used_gold: set[int] = set()
+    pairs = []
+    for _, p_index, g_index in candidates:
+        if p_index in used_predicted or g_index in used_gold:
+            continue
+        used_predicted.add(p_index)
+        used_gold.add(g_index)
+        pairs.append((p_index, g_index))
+    return pairs
+
+
+def name_words(name: str) -> set[str]:
+    return {word for word in _WORD.findall(name.lower()) if word not in NAME_STOPWORDS}
+
+
+def speaker_correct(quote: Quote, gold: GoldQuote) -> bool:
+    """Whether the predicted attribution points at the gold source (see the module docstring)."""
+    mention = quote.mention
+    if mention is not None and any(
+        min(mention.end, s.end) > max(mention.start, s.start) for s in gold.sources
+    ):
+        return True
+    if quote.speaker:
+        speaker = name_words(quote.speaker)
+        return any(speaker & name_words(s.text) for s in gold.sources)
+    return False
+
+
+def _ratio(numerator: int, denominator: int) -> float:
+    return numerator / denominator if denominator else 0.0
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def evaluate_quotes(
+    gold_path: str | Path,
+    *,
+    thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
+    extractor: Callable[[Article], Analysis] = extract,
+    limit: int | None = None,
+) -> dict:
+    """Score ``extractor`` (by default `stance.pipeline.extract`: rules + speaker resolution) on
+    the gold file; returns a JSON-ready dict of counts, P/R/F1 and recall per kind at each
+    threshold, and the speaker share at the lowest threshold. ``limit`` scores the first articles only."""
+    thresholds = sorted(thresholds)
+    if not thresholds or not all(0 < t <= 1 for t in thresholds):
+        raise DataError(f"expected overlap thresholds in (0, 1], found {list(thresholds)}")
+    kinds = [*QUOTE_KINDS, "other"]
+    counts = {t: {"matched": 0, "by_kind": dict.fromkeys(kinds, 0)} for t in thresholds}
+    gold_by_kind = dict.fromkeys(kinds, 0)
+    n_gold = n_predicted = documents = 0
+    speaker_scored = speaker_hits = speaker_unscored = 0
+    started = time.perf_counter()
+    for article in read_gold(gold_path):
+        if limit is not None and documents >= limit:
+            break
+        documents += 1
+        predicted = extractor(Article(id=article.id, text=article.text, origin=article.origin)).quotes
+        n_predicted += len(predicted)
+        n_gold += len(article.quotes)
+        for gold_quote in article.quotes:
+            gold_by_kind[_kind(gold_quote)] += 1
+        for threshold in thresholds:
+            pairs = match_quotes(predicted, article.quotes, threshold)
+            counts[threshold]["matched"] += len(pairs)
+            for _, g_index in pairs:
+                counts[threshold]["by_kind"][_kind(article.quotes[g_index])] += 1
+            if threshold == thresholds[0]:
+                for p_index, g_index in pairs:
+                    gold_quote = article.quotes[g_index]
+                    if not gold_quote.sources:
+                        speaker_unscored += 1
+                        continue
+                    speaker_scored += 1
+                    speaker_hits += speaker_correct(predicted[p_index], gold_quote)
+    by_threshold = {}
+    for threshold in thresholds:
+        matched = counts[threshold]["matched"]
+        precision, recall = _ratio(matched, n_predicted), _ratio(matched, n_gold)
+        by_threshold[str(threshold)] = {
+            "matched": matched,
+            "precision": precision,
+            "recall": recall,
+            "f1": _f1(precision, recall),
+            "recall_by_kind": {
+                kind: _ratio(counts[threshold]["by_kind"][kind], gold_by_kind[kind])
+                for kind in kinds
+                if gold_by_kind[kind]
+            },
+        }
+    return {
+        "gold": str(gold_path),
+        "documents": documents,
+        "gold_quotes": n_gold,
+        "predicted_quotes": n_predicted,
+        "gold_by_kind": {kind: n for kind, n in gold_by_kind.items() if n},
+        "thresholds": by_threshold,
+        "speaker": {
+            "threshold": thresholds[0],
+            "scored": speaker_scored,
+            "correct": speaker_hits,
+            "share": _ratio(speaker_hits, speaker_scored),
+            "without_gold_source": speaker_unscored,
+        },
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def _kind(quote: GoldQuote) -> str:
+    return quote.kind if quote.kind in QUOTE_KINDS else "other"
