@@ -1,71 +1,349 @@
-"""Read documents from files, folders and JSONL into `Article` records.
+"""Read documents from files, folders, stdin, JSONL, CSV and Parquet into `Article` records.
 
-Reading is lazy: documents are yielded one at a time, so a corpus is never held in memory. A
-document that can't be read becomes a `Failure` in the stream instead of stopping the others.
+Reading is lazy: documents are yielded one at a time (Parquet in small row batches), so a corpus is
+never held in memory. A document that can't be read becomes a `Failure` in the stream, naming the
+file and line (or row) and the reason, instead of stopping the others.
+
+Formats, by file suffix:
+
+- ``.txt`` / ``.md`` (and any file named explicitly with another suffix): one document each; its id
+  is the file's path below the folder it was found in, without suffix (``2024/01/story``), or the
+  file name without suffix when the file was named directly.
+- ``.jsonl``: one JSON object per line.
+- ``.csv``: a header row, then one document per row.
+- ``.parquet``: one document per row.
+
+Structured formats take the document's id, text and target from the fields named in
+`ReadOptions` (``id``/``text``/``target`` by default); a missing id becomes ``<file stem>:<line>``.
+``-`` reads stdin: JSONL when its first non-blank character is ``{``, else one text document
+(``stdin_format`` forces a format).
+
+Encoding: UTF-8 (a byte-order mark is dropped); text that is not valid UTF-8 is decoded as cp1252,
+the usual encoding of Western news exports that are not UTF-8, and a warning is logged. Bytes that
+neither decodes, a NUL byte (binary content), an empty or whitespace-only text and a text longer
+than ``max_chars`` are failures.
 """
 
 from __future__ import annotations
 
+import csv
 import json
-from collections.abc import Iterable, Iterator
+import logging
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
+from typing import BinaryIO, Literal
 
 from stance.errors import InputError
 from stance.records import Article, Failure
 
+logger = logging.getLogger(__name__)
+
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl",)
+CSV_SUFFIXES = (".csv",)
+PARQUET_SUFFIXES = (".parquet",)
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + CSV_SUFFIXES + PARQUET_SUFFIXES
+STDIN = "-"
+STDIN_ORIGIN = "<stdin>"
+# The fallback for bytes that are not UTF-8: Windows' Western code page, which is what most
+# non-UTF-8 news exports are written in (and which, unlike latin-1, rejects bytes no text has).
+FALLBACK_ENCODING = "cp1252"
+# About 1,000 pages of news; far above any article, low enough to stop a stray dump or log file.
+DEFAULT_MAX_CHARS = 2_000_000
+# Characters take at most 4 bytes in UTF-8: a file larger than this can't be under the limit.
+MAX_BYTES_PER_CHAR = 4
+PARQUET_ROWS_PER_BATCH = 256
+
+StdinFormat = Literal["auto", "text", "jsonl", "csv"]
 
 
-def read_documents(paths: Iterable[str | Path]) -> Iterator[Article | Failure]:
-    """Yield an `Article` (or a `Failure`) for every document in ``paths``.
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to find and read documents; the CLI's input options map to these fields."""
 
-    ``.txt``/``.md`` files are one document each (id = file name without suffix); folders are
-    walked recursively for those and ``.jsonl`` files; a ``.jsonl`` file holds one
-    ``{"id": ..., "text": ..., "target"?: ...}`` object per line. A path that does not exist
-    raises `InputError` before anything is read.
+    glob: str | None = None  # only files below a folder that match (e.g. "*.txt", "2024/**/*.jsonl")
+    id_field: str = "id"
+    text_field: str = "text"
+    target_field: str = "target"
+    max_chars: int = DEFAULT_MAX_CHARS
+    stdin_format: StdinFormat = "auto"
+
+
+def read_documents(
+    paths: Iterable[str | Path], options: ReadOptions | None = None, *, stdin: BinaryIO | None = None
+) -> Iterator[Article | Failure]:
+    """Yield an `Article` (or a `Failure`) for every document in ``paths``, in order.
+
+    Folders are walked recursively (sorted) for files with a supported suffix, or for files
+    matching ``options.glob``. ``-`` reads ``stdin`` (the process's stdin by default). A path that
+    does not exist raises `InputError` before anything is read.
     """
-    paths = [Path(p) for p in paths]
+    options = options or ReadOptions()
+    paths = [str(p) if str(p) == STDIN else Path(p) for p in paths]
     for path in paths:
-        if not path.exists():
-            raise InputError(str(path), "no such file or folder")
+        if path != STDIN and not path.exists():
+            raise InputError(str(path), "no such file or folder; check the path")
     for path in paths:
-        yield from _read_path(path)
+        if path == STDIN:
+            yield from _read_stdin(stdin or sys.stdin.buffer, options)
+        elif path.is_dir():
+            for child in _folder_files(path, options.glob):
+                yield from _read_file(child, options, doc_id=child.relative_to(path).with_suffix("").as_posix())
+        else:
+            yield from _read_file(path, options, doc_id=path.stem)
 
 
-def _read_path(path: Path) -> Iterator[Article | Failure]:
-    if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES:
-                yield from _read_path(child)
-    elif path.suffix.lower() in JSONL_SUFFIXES:
-        yield from _read_jsonl(path)
-    else:
-        yield _read_text_file(path)
+def _folder_files(folder: Path, glob: str | None) -> list[Path]:
+    if glob:
+        return sorted(child for child in folder.rglob(glob) if child.is_file())
+    return sorted(
+        child
+        for child in folder.rglob("*")
+        if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES
+    )
 
 
-def _read_text_file(path: Path) -> Article | Failure:
+def _read_file(path: Path, options: ReadOptions, doc_id: str) -> Iterator[Article | Failure]:
+    suffix = path.suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        yield from _read_parquet(path, options)
+        return
+    if suffix not in JSONL_SUFFIXES + CSV_SUFFIXES:
+        yield _read_text_file(path, options, doc_id)
+        return
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return Failure(str(path), f"can't read the file as UTF-8 text: {error}", path.stem)
-    return Article(id=path.stem, text=text, origin=str(path))
+        stream = path.open("rb")
+    except OSError as error:
+        yield Failure(str(path), f"can't open the file: {error.strerror}")
+        return
+    with stream:
+        read_rows = _read_jsonl if suffix in JSONL_SUFFIXES else _read_csv
+        yield from read_rows(stream, str(path), path.stem, options)
 
 
-def _read_jsonl(path: Path) -> Iterator[Article | Failure]:
-    with path.open(encoding="utf-8", errors="replace") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            origin = f"{path}:{number}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield Failure(origin, f"not a JSON object: {error.msg}")
-                continue
-            if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-                yield Failure(origin, 'expected an object with a string "text" field')
-                continue
-            doc_id = str(row.get("id", f"{path.stem}:{number}"))
-            target = row.get("target") if isinstance(row.get("target"), str) else None
-            yield Article(id=doc_id, text=row["text"], target=target, origin=origin)
+def _read_stdin(stream: BinaryIO, options: ReadOptions) -> Iterator[Article | Failure]:
+    lines = iter(stream)
+    head: list[bytes] = []
+    fmt = options.stdin_format
+    if fmt == "auto":
+        # Look at the first non-blank line to tell JSONL from plain text, keeping what was read.
+        for line in lines:
+            head.append(line)
+            if line.strip():
+                break
+        fmt = "jsonl" if b"".join(head).lstrip().startswith(b"{") else "text"
+    lines = chain(head, lines)
+    if fmt == "jsonl":
+        yield from _read_jsonl(lines, STDIN_ORIGIN, "stdin", options)
+    elif fmt == "csv":
+        yield from _read_csv(lines, STDIN_ORIGIN, "stdin", options)
+    else:
+        yield _text_document(b"".join(lines), STDIN_ORIGIN, "stdin", options)
+
+
+def _read_text_file(path: Path, options: ReadOptions, doc_id: str) -> Article | Failure:
+    origin = str(path)
+    try:
+        size = path.stat().st_size
+        if size > options.max_chars * MAX_BYTES_PER_CHAR:
+            return Failure(origin, _too_long(f"{size:,} bytes", options), doc_id)
+        data = path.read_bytes()
+    except OSError as error:
+        return Failure(origin, f"can't read the file: {error.strerror}", doc_id)
+    return _text_document(data, origin, doc_id, options)
+
+
+def _text_document(data: bytes, origin: str, doc_id: str, options: ReadOptions) -> Article | Failure:
+    if b"\0" in data:
+        return Failure(origin, _binary(data.index(b"\0")), doc_id)
+    text = _decode(data, origin)
+    if text is None:
+        return Failure(origin, _undecodable(data), doc_id)
+    problem = _text_problem(text, options)
+    if problem:
+        return Failure(origin, problem, doc_id)
+    return Article(id=doc_id, text=text, origin=origin)
+
+
+def _read_jsonl(
+    lines: Iterable[bytes], source: str, stem: str, options: ReadOptions
+) -> Iterator[Article | Failure]:
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        origin = f"{source}:{number}"
+        if b"\0" in line:
+            yield Failure(origin, _binary(line.index(b"\0")) + "; the rest of the file is skipped")
+            return
+        text = _decode(line, origin)
+        if text is None:
+            yield Failure(origin, _undecodable(line))
+            continue
+        try:
+            row = json.loads(text)
+        except json.JSONDecodeError as error:
+            yield Failure(origin, f"expected a JSON object, found malformed JSON: {error.msg} (column {error.colno})")
+            continue
+        if not isinstance(row, dict):
+            yield Failure(origin, f"expected a JSON object, found {type(row).__name__}")
+            continue
+        yield _row_document(row, origin, f"{stem}:{number}", options)
+
+
+def _read_csv(
+    lines: Iterable[bytes], source: str, stem: str, options: ReadOptions
+) -> Iterator[Article | Failure]:
+    # A text may be far longer than the csv module's default field limit (128 KiB); the limit is
+    # per process, so it is only ever raised, to what the size limit allows.
+    csv.field_size_limit(max(csv.field_size_limit(), options.max_chars + 1))
+    decoded = _decoded_lines(lines, source)
+    reader = csv.reader(decoded, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        yield Failure(source, "expected a header row naming the fields, found an empty file")
+        return
+    except (csv.Error, _Unreadable) as error:
+        yield Failure(f"{source}:1", f"can't read the header row: {error}")
+        return
+    if options.text_field not in header:
+        yield Failure(
+            source,
+            f'expected a "{options.text_field}" column, found {", ".join(header)}; '
+            "name the text column with --text-field",
+        )
+        return
+    while True:
+        line = reader.line_num + 1
+        origin = f"{source}:{line}"
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except _Unreadable as error:
+            yield Failure(origin, f"{error}; the rest of the file is skipped")
+            return
+        except csv.Error as error:
+            yield Failure(origin, f"malformed CSV row: {error}; quote fields that hold commas, quotes or newlines")
+            continue
+        if not fields:
+            continue
+        if len(fields) != len(header):
+            yield Failure(
+                origin,
+                f"expected {len(header)} fields like the header, found {len(fields)}; "
+                "quote fields that hold commas",
+            )
+            continue
+        yield _row_document(dict(zip(header, fields)), origin, f"{stem}:{line}", options)
+
+
+def _read_parquet(path: Path, options: ReadOptions) -> Iterator[Article | Failure]:
+    import pyarrow.parquet as pq  # only needed for Parquet input
+
+    origin = str(path)
+    try:
+        table = pq.ParquetFile(path)
+        columns = table.schema_arrow.names
+    except Exception as error:  # pyarrow raises several unrelated types for a bad file
+        yield Failure(origin, f"can't read the file as Parquet: {error}")
+        return
+    if options.text_field not in columns:
+        yield Failure(
+            origin,
+            f'expected a "{options.text_field}" column, found {", ".join(columns)}; '
+            "name the text column with --text-field",
+        )
+        return
+    wanted = [name for name in (options.id_field, options.text_field, options.target_field) if name in columns]
+    row_number = 0
+    try:
+        for batch in table.iter_batches(batch_size=PARQUET_ROWS_PER_BATCH, columns=wanted):
+            for row in batch.to_pylist():
+                row_number += 1
+                yield _row_document(row, f"{origin}:row {row_number}", f"{path.stem}:{row_number}", options)
+    except Exception as error:
+        yield Failure(f"{origin}:row {row_number + 1}", f"can't read the rest of the file: {error}")
+
+
+def _row_document(row: Mapping, origin: str, default_id: str, options: ReadOptions) -> Article | Failure:
+    """The `Article` of one JSONL/CSV/Parquet row, or why it can't be one."""
+    raw_id = row.get(options.id_field)
+    doc_id = default_id if raw_id is None or raw_id == "" else str(raw_id)
+    text = row.get(options.text_field)
+    if not isinstance(text, str):
+        found = "no such field" if text is None else f"a {type(text).__name__}"
+        return Failure(
+            origin,
+            f'expected a string "{options.text_field}" field, found {found}; '
+            "name the text field with --text-field",
+            doc_id,
+        )
+    problem = _text_problem(text, options)
+    if problem:
+        return Failure(origin, problem, doc_id)
+    target = row.get(options.target_field)
+    target = target if isinstance(target, str) and target.strip() else None
+    return Article(id=doc_id, text=text, target=target, origin=origin)
+
+
+def _text_problem(text: str, options: ReadOptions) -> str | None:
+    if not text.strip():
+        return "expected a text, found an empty or whitespace-only one"
+    if len(text) > options.max_chars:
+        return _too_long(f"{len(text):,} characters", options)
+    return None
+
+
+class _Unreadable(Exception):
+    """Raised inside a line stream that can't go on (binary content, undecodable bytes)."""
+
+
+def _decoded_lines(lines: Iterable[bytes], source: str) -> Iterator[str]:
+    """Decode a stream line by line (for the csv module), stopping at binary content."""
+    for number, line in enumerate(lines, start=1):
+        if b"\0" in line:
+            raise _Unreadable(f"line {number}: " + _binary(line.index(b"\0")))
+        text = _decode(line, f"{source}:{number}")
+        if text is None:
+            raise _Unreadable(f"line {number}: " + _undecodable(line))
+        yield text
+
+
+def _decode(data: bytes, origin: str) -> str | None:
+    """UTF-8 (without a byte-order mark), else cp1252 with a warning, else None."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode(FALLBACK_ENCODING)
+    except UnicodeDecodeError:
+        return None
+    logger.warning("%s: not valid UTF-8; decoded as %s", origin, FALLBACK_ENCODING)
+    return text
+
+
+def _binary(offset: int) -> str:
+    return f"expected text, found binary content (a NUL byte at byte {offset}); pass text files only"
+
+
+def _undecodable(data: bytes) -> str:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        where = error.start
+    return (
+        f"expected UTF-8 or {FALLBACK_ENCODING} text, found bytes neither decodes (at byte {where}); "
+        "convert the file to UTF-8"
+    )
+
+
+def _too_long(found: str, options: ReadOptions) -> str:
+    return (
+        f"expected at most {options.max_chars:,} characters, found {found}; "
+        "split the document or raise --max-chars"
+    )
