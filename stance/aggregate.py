@@ -1,17 +1,168 @@
-"""Speaker aggregation (placeholder: being written; the signatures below are the contract)."""
+"""Speaker aggregation: each speaker's stance from the stances of their quotes.
+
+The rule, for one speaker in one article:
+
+1. Every classified quote attributed to the speaker contributes its probability vector
+   (favor, against, neutral), weighted by how sure the classifier was about it:
+   ``weight = max(1 - H(p) / log 3, MIN_QUOTE_WEIGHT)``, where ``H`` is the entropy. A
+   confident quote (one label near 1) weighs about 1, a quote the classifier spread evenly over the
+   three labels weighs almost nothing; the floor keeps every quote counted and the mean defined.
+2. The speaker's scores are the weighted mean of those vectors (they sum to 1).
+3. The speaker's stance is the label with the largest score, except the **neutral rule**:
+   favor or against wins only if its score leads the other polar side by at least
+   ``POLAR_MARGIN``; otherwise the speaker is neutral. A speaker who argues both sides about
+   equally has no clear stance, so the table does not pick one for them.
+
+Quotes with no resolved speaker, or not classified, are not aggregated. ``counts`` keeps the
+number of the speaker's quotes per label (each quote's own stance), ``quotes`` their number.
+
+Across a corpus (`merge_corpus`), the same speaker (same canonical name, ignoring case and
+spacing) is merged: quotes, counts and articles add up, the scores are the mean of the
+per-article scores weighted by each article's number of quotes, and the stance follows the same
+rule. Merge only articles analysed for the same target: a stance is always toward a target.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 
-from stance.records import Quote, Speaker, SpeakerStance
+from stance.records import STANCE_LABELS, Quote, Speaker, SpeakerStance, StanceLabel
+
+# Favor/against must lead the other polar side by this much of the speaker's score, else neutral.
+POLAR_MARGIN = 0.10
+# The least a classified quote weighs, so a speaker whose quotes are all uncertain still has scores.
+MIN_QUOTE_WEIGHT = 0.05
+# Which label wins a tie of scores (max keeps the first).
+TIE_ORDER: tuple[StanceLabel, ...] = ("neutral", "favor", "against")
+# Kind given to a speaker that quotes name but the speakers stage did not list.
+FALLBACK_KIND = "person"
 
 
-def aggregate_speakers(quotes: Sequence[Quote], speakers: Sequence[Speaker]) -> list[SpeakerStance]:
-    """Each speaker's stance in one article from their classified quotes."""
-    raise NotImplementedError
+def aggregate_speakers(
+    quotes: Sequence[Quote], speakers: Sequence[Speaker], *, margin: float = POLAR_MARGIN
+) -> list[SpeakerStance]:
+    """Each speaker's stance in one article from their classified quotes.
+
+    Speakers come out in the order of ``speakers`` (then any speaker a quote names that is not
+    listed, in quote order); speakers with no classified quote are left out.
+    """
+    by_name: dict[str, list[Quote]] = {}
+    for quote in quotes:
+        if quote.speaker is not None and quote.scores is not None:
+            by_name.setdefault(quote.speaker, []).append(quote)
+    known = {speaker.name: speaker for speaker in speakers}
+    ordered = [speaker.name for speaker in speakers if speaker.name in by_name]
+    ordered += [name for name in by_name if name not in known]
+
+    stances = []
+    for name in ordered:
+        said = by_name[name]
+        vectors = [_probabilities(quote.scores) for quote in said]
+        scores = _weighted_mean(vectors, [quote_weight(vector) for vector in vectors])
+        speaker = known.get(name)
+        stances.append(
+            SpeakerStance(
+                name=name,
+                kind=speaker.kind if speaker else FALLBACK_KIND,
+                role=speaker.role if speaker else None,
+                stance=decide_stance(scores, margin=margin),
+                scores=scores,
+                quotes=len(said),
+                counts=_count_labels(
+                    quote.stance or _argmax(vector) for quote, vector in zip(said, vectors)
+                ),
+            )
+        )
+    return stances
 
 
-def merge_corpus(per_article: Iterable[Sequence[SpeakerStance]]) -> list[SpeakerStance]:
-    """The same speaker (by canonical name) merged across articles."""
-    raise NotImplementedError
+def merge_corpus(
+    per_article: Iterable[Sequence[SpeakerStance]], *, margin: float = POLAR_MARGIN
+) -> list[SpeakerStance]:
+    """The same speaker (by canonical name) merged across articles.
+
+    Speakers come out by number of articles, then quotes (most first), then name. The name, kind
+    and role shown are the first seen (the first non-empty role).
+    """
+    groups: dict[str, list[SpeakerStance]] = {}
+    for stances in per_article:
+        for stance in stances:
+            groups.setdefault(_name_key(stance.name), []).append(stance)
+
+    merged = []
+    for group in groups.values():
+        first = group[0]
+        scores = _weighted_mean(
+            [_probabilities(stance.scores) for stance in group],
+            [max(stance.quotes, 1) for stance in group],
+        )
+        counts = {label: sum(stance.counts.get(label, 0) for stance in group) for label in STANCE_LABELS}
+        merged.append(
+            SpeakerStance(
+                name=first.name,
+                kind=first.kind,
+                role=next((stance.role for stance in group if stance.role), None),
+                stance=decide_stance(scores, margin=margin),
+                scores=scores,
+                quotes=sum(stance.quotes for stance in group),
+                counts=counts,
+                articles=sum(stance.articles for stance in group),
+            )
+        )
+    return sorted(merged, key=lambda s: (-s.articles, -s.quotes, s.name.casefold()))
+
+
+def quote_weight(probabilities: Mapping[str, float]) -> float:
+    """How much one quote counts: 1 minus its normalised entropy, at least ``MIN_QUOTE_WEIGHT``."""
+    entropy = -sum(p * math.log(p) for p in probabilities.values() if p > 0)
+    return max(1.0 - entropy / math.log(len(STANCE_LABELS)), MIN_QUOTE_WEIGHT)
+
+
+def decide_stance(scores: Mapping[str, float], *, margin: float = POLAR_MARGIN) -> StanceLabel:
+    """The label with the largest score, unless favor/against leads the other side by < ``margin``."""
+    best = _argmax(scores)
+    if best == "neutral":
+        return best
+    other = "against" if best == "favor" else "favor"
+    # The tolerance keeps a lead of exactly ``margin`` from losing to float rounding.
+    return best if scores[best] - scores[other] >= margin - 1e-9 else "neutral"
+
+
+def confidence(stance: SpeakerStance) -> float:
+    """The share of the speaker's probability mass behind the stance shown."""
+    return stance.scores.get(stance.stance, 0.0)
+
+
+def _probabilities(scores: Mapping[str, float]) -> dict[str, float]:
+    """``scores`` over exactly the stance labels, summing to 1 (uniform when all are zero)."""
+    values = {label: max(float(scores.get(label, 0.0)), 0.0) for label in STANCE_LABELS}
+    total = sum(values.values())
+    if total <= 0:
+        return {label: 1.0 / len(STANCE_LABELS) for label in STANCE_LABELS}
+    return {label: value / total for label, value in values.items()}
+
+
+def _weighted_mean(vectors: Sequence[Mapping[str, float]], weights: Sequence[float]) -> dict[str, float]:
+    total = sum(weights)
+    return {
+        label: sum(w * vector[label] for vector, w in zip(vectors, weights)) / total
+        for label in STANCE_LABELS
+    }
+
+
+def _argmax(scores: Mapping[str, float]) -> StanceLabel:
+    # Ties go to neutral first, then favor: a tie is no evidence of a side, and the order of the
+    # dict never matters.
+    return max(TIE_ORDER, key=lambda label: scores.get(label, 0.0))
+
+
+def _count_labels(labels: Iterable[str]) -> dict[str, int]:
+    counts = dict.fromkeys(STANCE_LABELS, 0)
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    return counts
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()

@@ -7,11 +7,14 @@ batches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
+from pathlib import Path
+from typing import Protocol
 
+from stance.errors import InputError, ModelError
 from stance.quotes import extract_quotes
-from stance.records import DEFAULT_TARGET, Analysis, Article
+from stance.records import DEFAULT_TARGET, Analysis, Article, Failure, Quote, StanceInput
 from stance.speakers import resolve_speakers
 
 
@@ -28,42 +31,99 @@ def extract(article: Article) -> Analysis:
     )
 
 
-def analyze(text: str, target: str = DEFAULT_TARGET, model: str | None = None, id: str = "") -> Analysis:
+def analyze(
+    text: str, target: str = DEFAULT_TARGET, model: str | StanceModel | None = None, id: str = ""
+) -> Analysis:
     """Analyse one article: quotes, speakers, and each speaker's stance toward ``target``.
 
-    ``model`` is a folder, a short name of a model in ``models/`` or a Hugging Face hub id; the
-    shipped default is used when it is None. Loading a model is slow: to analyse many texts,
-    build one `Pipeline` and call `Pipeline.analyze`.
+    ``model`` is a folder, a short name of a model in ``models/``, a Hugging Face hub id, or an
+    already loaded model; the shipped default is used when it is None. Loading a model is slow: to
+    analyse many texts, build one `Pipeline` and call `Pipeline.analyze`.
     """
     pipeline = Pipeline(model=model)
     return next(iter(pipeline.analyze([Article(id=id, text=text, target=target)])))
 
 
+class StanceModel(Protocol):
+    """What the pipeline needs of a stance model (see `stance.classify.load_model`)."""
+
+    labels: Sequence[str]
+
+    def predict_proba(
+        self, inputs: Sequence[StanceInput], batch_size: int = 32
+    ) -> list[dict[str, float]]: ...
+
+
 class Pipeline:
-    """Holds a loaded stance model and analyses documents in batches."""
+    """Holds a loaded stance model and analyses documents in batches.
 
-    def __init__(self, model: str | None = None, *, device: str = "auto", batch_size: int = 32):
-        from stance.classify import load_model  # torch is imported only when a model is needed
+    ``model`` is anything `stance.classify.load_model` accepts (None = the shipped default), or an
+    object that already has ``labels`` and ``predict_proba``. The quotes of consecutive documents
+    are classified together, ``batch_size`` quotes per forward pass, so a corpus of short articles
+    does not run one small batch per article.
+    """
 
-        self.model = load_model(model, device=device)
+    def __init__(
+        self,
+        model: str | Path | StanceModel | None = None,
+        *,
+        device: str = "auto",
+        batch_size: int = 32,
+    ):
+        if batch_size < 1:
+            raise InputError(None, f"expected a batch size of at least 1, found {batch_size}")
+        if model is None or isinstance(model, (str, Path)):
+            from stance.classify import load_model  # torch is imported only when a model is needed
+
+            model = load_model(None if model is None else str(model), device=device)
+        self.model = model
         self.batch_size = batch_size
 
     def analyze(
-        self, articles: Iterable[Article], target: str = DEFAULT_TARGET
-    ) -> Iterator[Analysis]:
-        """Yield one `Analysis` per article, in order; an article's own target overrides ``target``."""
-        from stance.aggregate import aggregate_speakers
-        from stance.classify import classify_quotes
+        self, articles: Iterable[Article | Failure], target: str = DEFAULT_TARGET
+    ) -> Iterator[Analysis | Failure]:
+        """Yield one `Analysis` per article, in order; an article's own target overrides ``target``.
 
+        `Failure`s in ``articles`` (documents the reader could not read) are passed through in
+        their place, so a stream from `stance.reading.read_documents` can be given as it is.
+        """
+        pending: list[Analysis | Failure] = []
+        pending_quotes = 0
         for article in articles:
+            if isinstance(article, Failure):
+                pending.append(article)
+                continue
             found = extract(article)
-            doc_target = article.target or target
-            quotes = classify_quotes(
-                self.model, found.text, found.quotes, doc_target, batch_size=self.batch_size
+            pending.append(replace(found, target=article.target or target))
+            pending_quotes += len(found.quotes)
+            # Hold documents back until they fill a batch; the model runs once for all of them.
+            if pending_quotes >= self.batch_size:
+                yield from self._classify(pending)
+                pending, pending_quotes = [], 0
+        yield from self._classify(pending)
+
+    def _classify(self, documents: Sequence[Analysis | Failure]) -> Iterator[Analysis | Failure]:
+        """Classify the quotes of ``documents`` in one call to the model, then aggregate each."""
+        from stance.aggregate import aggregate_speakers
+        from stance.classify import stance_input
+
+        found = [doc for doc in documents if isinstance(doc, Analysis)]
+        inputs = [stance_input(doc.text, quote, doc.target) for doc in found for quote in doc.quotes]
+        scores = self.model.predict_proba(inputs, batch_size=self.batch_size) if inputs else []
+        if len(scores) != len(inputs):
+            raise ModelError(
+                f"expected the stance model to return {len(inputs)} score dicts (one per input), "
+                f"found {len(scores)}; its predict_proba must keep one output per input"
             )
-            yield replace(
-                found,
-                target=doc_target,
-                quotes=tuple(quotes),
-                stances=tuple(aggregate_speakers(quotes, found.speakers)),
-            )
+        next_scores = iter(scores)
+        for doc in documents:
+            if isinstance(doc, Failure):
+                yield doc
+                continue
+            quotes = tuple(_with_scores(quote, next(next_scores)) for quote in doc.quotes)
+            yield replace(doc, quotes=quotes, stances=tuple(aggregate_speakers(quotes, doc.speakers)))
+
+
+def _with_scores(quote: Quote, scores: dict[str, float]) -> Quote:
+    """The quote labelled with its most probable stance."""
+    return replace(quote, stance=max(scores, key=scores.get), scores=dict(scores))

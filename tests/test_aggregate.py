@@ -1,0 +1,141 @@
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from stance.aggregate import (
+    MIN_QUOTE_WEIGHT,
+    POLAR_MARGIN,
+    aggregate_speakers,
+    decide_stance,
+    merge_corpus,
+    quote_weight,
+)
+from stance.records import STANCE_LABELS, Quote, Span, Speaker, SpeakerStance
+
+TEXT = "x" * 200
+
+
+def quote(speaker, favor, against, neutral, at=0):
+    scores = {"favor": favor, "against": against, "neutral": neutral}
+    return Quote(
+        at, at + 5, TEXT[at : at + 5], "direct", (Span.of(TEXT, at, at + 5),),
+        speaker=speaker, stance=max(scores, key=scores.get), scores=scores,
+    )  # fmt: skip
+
+
+def speaker_stance(name, scores, quotes, articles=1, role=None):
+    return SpeakerStance(
+        name, "person", role, decide_stance(scores), scores, quotes,
+        counts={"favor": quotes, "against": 0, "neutral": 0}, articles=articles,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "scores, expected",
+    [
+        ({"favor": 0.7, "against": 0.1, "neutral": 0.2}, "favor"),
+        ({"favor": 0.1, "against": 0.6, "neutral": 0.3}, "against"),
+        ({"favor": 0.2, "against": 0.2, "neutral": 0.6}, "neutral"),
+        # favor leads, but not by the margin over against: neutral rule
+        ({"favor": 0.45, "against": 0.40, "neutral": 0.15}, "neutral"),
+        ({"favor": 0.40, "against": 0.45, "neutral": 0.15}, "neutral"),
+        # exactly the margin is enough
+        ({"favor": 0.5, "against": 0.5 - POLAR_MARGIN, "neutral": POLAR_MARGIN}, "favor"),
+        # a tie between a polar label and neutral is no evidence of a side
+        ({"favor": 0.4, "against": 0.2, "neutral": 0.4}, "neutral"),
+    ],
+)
+def test_aggregate_decide_stance_argmax_with_neutral_rule(scores, expected):
+    assert decide_stance(scores) == expected
+
+
+@pytest.mark.parametrize(
+    "probabilities, expected",
+    [
+        ({"favor": 1.0, "against": 0.0, "neutral": 0.0}, 1.0),
+        ({"favor": 1 / 3, "against": 1 / 3, "neutral": 1 / 3}, MIN_QUOTE_WEIGHT),
+    ],
+)
+def test_aggregate_quote_weight_ends(probabilities, expected):
+    assert quote_weight(probabilities) == pytest.approx(expected)
+
+
+def test_aggregate_confident_quote_outweighs_unsure_one():
+    sure = quote("Ann Lee", 0.9, 0.05, 0.05)
+    unsure = quote("Ann Lee", 0.2, 0.45, 0.35, at=10)
+    [ann] = aggregate_speakers([sure, unsure], [Speaker("Ann Lee", "person", "mayor")])
+    assert ann.stance == "favor"
+    assert ann.scores["favor"] > (0.9 + 0.2) / 2  # more than the plain mean
+    assert math.fsum(ann.scores.values()) == pytest.approx(1.0)
+    assert (ann.quotes, ann.counts) == (2, {"favor": 1, "against": 1, "neutral": 0})
+    assert (ann.kind, ann.role, ann.articles) == ("person", "mayor", 1)
+
+
+def test_aggregate_speaker_arguing_both_sides_is_neutral():
+    quotes = [quote("Bo", 0.9, 0.05, 0.05), quote("Bo", 0.05, 0.9, 0.05, at=10)]
+    [bo] = aggregate_speakers(quotes, [Speaker("Bo", "person")])
+    assert bo.stance == "neutral"
+    assert bo.counts == {"favor": 1, "against": 1, "neutral": 0}
+
+
+def test_aggregate_skips_quotes_without_speaker_or_scores_and_keeps_speaker_order():
+    unclassified = Quote(0, 5, TEXT[:5], "direct", (Span.of(TEXT, 0, 5),), speaker="Cy")
+    quotes = [
+        quote("Di", 0.1, 0.8, 0.1),
+        quote(None, 0.9, 0.05, 0.05, at=20),
+        unclassified,
+        quote("The Agency", 0.8, 0.1, 0.1, at=40),
+        quote("Unlisted", 0.1, 0.1, 0.8, at=60),
+    ]
+    speakers = [Speaker("The Agency", "organization"), Speaker("Cy", "person"), Speaker("Di", "person")]
+    stances = aggregate_speakers(quotes, speakers)
+    assert [(s.name, s.kind, s.stance) for s in stances] == [
+        ("The Agency", "organization", "favor"),
+        ("Di", "person", "against"),
+        ("Unlisted", "person", "neutral"),
+    ]
+    assert sum(s.quotes for s in stances) == 3
+
+
+def test_aggregate_no_quotes_no_stances():
+    assert aggregate_speakers([], [Speaker("Ann Lee", "person")]) == []
+
+
+def test_aggregate_merge_corpus_merges_same_name_across_articles():
+    first = [
+        speaker_stance("Ann Lee", {"favor": 0.8, "against": 0.1, "neutral": 0.1}, 3),
+        speaker_stance("Bo", {"favor": 0.1, "against": 0.8, "neutral": 0.1}, 1),
+    ]
+    second = [
+        speaker_stance("ann  lee", {"favor": 0.2, "against": 0.2, "neutral": 0.6}, 1, role="mayor"),
+    ]
+    merged = merge_corpus([first, second])
+    assert [(s.name, s.articles, s.quotes) for s in merged] == [("Ann Lee", 2, 4), ("Bo", 1, 1)]
+    ann = merged[0]
+    # weighted by each article's quotes: (3 * 0.8 + 1 * 0.2) / 4
+    assert ann.scores["favor"] == pytest.approx(0.65)
+    assert (ann.stance, ann.role) == ("favor", "mayor")
+    assert ann.counts == {"favor": 4, "against": 0, "neutral": 0}
+
+
+def test_aggregate_merge_corpus_of_one_article_keeps_its_stances():
+    stances = [speaker_stance("Bo", {"favor": 0.1, "against": 0.8, "neutral": 0.1}, 2)]
+    [bo] = merge_corpus([stances])
+    assert (bo.stance, bo.quotes, bo.articles) == ("against", 2, 1)
+    assert bo.scores == pytest.approx(stances[0].scores)
+
+
+probabilities = st.lists(st.floats(0.0, 1.0), min_size=3, max_size=3).filter(lambda v: sum(v) > 1e-6)
+
+
+@given(st.lists(probabilities, min_size=1, max_size=8))
+def test_aggregate_scores_are_a_distribution_within_the_quotes_range(vectors):
+    quotes = [quote("Ann", *vector, at=i) for i, vector in enumerate(vectors)]
+    [ann] = aggregate_speakers(quotes, [])
+    assert math.fsum(ann.scores.values()) == pytest.approx(1.0)
+    for index, label in enumerate(STANCE_LABELS):
+        shares = [vector[index] / sum(vector) for vector in vectors]
+        assert min(shares) - 1e-9 <= ann.scores[label] <= max(shares) + 1e-9
+    assert ann.quotes == sum(ann.counts.values()) == len(vectors)

@@ -1,0 +1,115 @@
+import csv
+import io
+import json
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from stance.cli import app, main
+from stance.errors import EXIT_SOME_FAILED, EXIT_USAGE, ModelError
+
+runner = CliRunner()
+
+DOCUMENTS = [
+    {"id": "one", "text": "Ann Lee: We support the new rules.\nBo Ray: These rules are cruel.\n"},
+    {"id": "two", "text": "Ann Lee: I welcome the progress.\n", "target": "the budget"},
+    {"id": "three", "text": "Ann Lee: We support it again.\n?: Nobody knows.\n"},
+]
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in DOCUMENTS), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def fake_model(monkeypatch, keyword_model, scripted_quotes):
+    """`stance analyze` with the keyword model and scripted quotes, whatever --model says."""
+    monkeypatch.setattr("stance.classify.load_model", lambda name=None, device="auto": keyword_model)
+    return keyword_model
+
+
+def invoke(*args):
+    result = runner.invoke(app, ["analyze", *map(str, args)])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def test_cli_analyze_table_per_document_and_corpus(fake_model, corpus):
+    result = invoke(corpus, "--target", "the rules")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "one: stance toward “the rules”" in out
+    assert "two: stance toward “the budget”" in out  # the row's own target wins
+    assert "All 2 documents: stance toward “the rules”" in out
+    assert "All 1 documents: stance toward “the budget”" in out
+    assert "Bo Ray" in out and "against" in out
+
+
+def test_cli_analyze_jsonl_one_object_per_document(fake_model, corpus):
+    result = invoke(corpus, "--format", "jsonl", "--target", "the rules")
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(row["id"], row["target"]) for row in rows] == [
+        ("one", "the rules"), ("two", "the budget"), ("three", "the rules"),
+    ]  # fmt: skip
+    speakers = {s["name"]: s for s in rows[0]["speakers"]}
+    assert speakers["Ann Lee"]["stance"] == "favor" and speakers["Bo Ray"]["stance"] == "against"
+    for row in rows:
+        assert set(row) >= {"id", "target", "speakers", "quotes"}
+        for speaker in row["speakers"]:
+            assert set(speaker) >= {"name", "kind", "stance", "scores", "quotes"}
+        for quote in row["quotes"]:
+            assert set(quote) >= {"text", "start", "end", "kind", "speaker", "cue", "parts", "stance", "scores"}
+
+
+@pytest.mark.parametrize("format", ["json", "csv", "markdown"])
+def test_cli_analyze_writes_each_format_to_output(fake_model, corpus, tmp_path, format):
+    output = tmp_path / "out" / f"result.{format}"
+    result = invoke(corpus, "--format", format, "--output", output, "--batch-size", 2)
+    assert result.exit_code == 0 and result.stdout == ""
+    text = output.read_text(encoding="utf-8")
+    if format == "json":
+        data = json.loads(text)
+        assert [doc["id"] for doc in data["documents"]] == ["one", "two", "three"]
+        assert {corpus["target"] for corpus in data["corpus"]} == {"immigration enforcement", "the budget"}
+    elif format == "csv":
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert [(row["document"], row["speaker"]) for row in rows] == [
+            ("one", "Ann Lee"), ("one", "Bo Ray"), ("two", "Ann Lee"), ("three", "Ann Lee"),
+        ]  # fmt: skip
+    else:
+        assert text.count("### ") == 5  # three documents, two corpus tables (two targets)
+
+
+def test_cli_analyze_unreadable_document_is_skipped_with_exit_1(fake_model, tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"id": "ok", "text": "Ann Lee: We support it."}\n{broken\n', encoding="utf-8")
+    result = invoke(path, "--format", "jsonl")
+    assert result.exit_code == EXIT_SOME_FAILED
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["ok"]
+    assert f"Skipped {path}:2" in result.stderr
+
+
+def test_cli_analyze_bad_model_fails_before_reading_documents(tmp_path):
+    not_a_folder = tmp_path / "weights.bin"
+    not_a_folder.write_bytes(b"\0")
+    result = runner.invoke(app, ["analyze", str(tmp_path / "missing.txt"), "--model", str(not_a_folder)])
+    assert isinstance(result.exception, ModelError)
+    assert "weights.bin" in str(result.exception) and "missing.txt" not in str(result.exception)
+
+
+def test_cli_analyze_main_maps_model_error_to_stderr_and_exit_code(monkeypatch, capsys, tmp_path):
+    def refuse(name=None, device="auto"):
+        raise ModelError(f"{name}: expected a model folder, found nothing; pass --model FOLDER")
+
+    monkeypatch.setattr("stance.classify.load_model", refuse)
+    monkeypatch.setattr(sys, "argv", ["stance", "analyze", str(tmp_path), "--model", "nowhere"])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == EXIT_USAGE
+    assert "Error: nowhere: expected a model folder" in capsys.readouterr().err
