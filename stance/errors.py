@@ -10,6 +10,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1  # the run finished, but some documents are in failures.jsonl
 EXIT_USAGE = 2  # bad arguments, unreadable inputs given by name, missing or bad model
+EXIT_INTERRUPTED = 130  # stopped by Ctrl-C; what was written is kept (rerun with --resume)
 
 
 class StanceError(Exception):
