@@ -2,6 +2,7 @@ import csv
 import io
 import json
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -113,3 +114,34 @@ def test_cli_analyze_main_maps_model_error_to_stderr_and_exit_code(monkeypatch, 
         main()
     assert exited.value.code == EXIT_USAGE
     assert "Error: nowhere: expected a model folder" in capsys.readouterr().err
+
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "fixtures" / "cnn-ice-record-deportations-2011.txt"
+SHIPPED_MODEL = ROOT / "models" / "stance-minilm"
+# The speaker-by-stance table's cells, in order (see stance.writing).
+TABLE_COLUMNS = ("speaker", "role", "quotes", "favor", "against", "neutral", "stance", "confidence")
+
+
+def table_stances(out: str) -> dict[str, str]:
+    """speaker -> stance, read from the rows of the printed tables."""
+    stances = {}
+    for line in out.splitlines():
+        cells = [cell.strip() for cell in line.split("│")[1:-1]]
+        if len(cells) == len(TABLE_COLUMNS) and cells[0] and cells[6]:
+            stances.setdefault(cells[0], cells[6])
+    return stances
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SHIPPED_MODEL / "config.json").is_file(), reason="the shipped model is not built")
+def test_cli_analyze_seed_article_with_the_shipped_model():
+    result = runner.invoke(app, ["analyze", str(SEED)])
+    assert result.exit_code == 0, result.output
+    stances = table_stances(result.stdout)
+    agency = next(name for name in stances if name == "ICE" or "Customs Enforcement" in name)
+    assert stances["John Morton"] == "favor", result.stdout
+    assert stances["Joanne Lin"] == "against", result.stdout
+    assert stances["Janet Napolitano"] == "favor", result.stdout
+    assert stances[agency] == "favor", result.stdout
+    assert stances["Gregory Palmore"] in ("favor", "neutral"), result.stdout
