@@ -98,12 +98,16 @@ class Pipeline:
             pending_quotes += len(found.quotes)
             # Hold documents back until they fill a batch; the model runs once for all of them.
             if pending_quotes >= self.batch_size:
-                yield from self._classify(pending)
+                yield from self.classify(pending)
                 pending, pending_quotes = [], 0
-        yield from self._classify(pending)
+        yield from self.classify(pending)
 
-    def _classify(self, documents: Sequence[Analysis | Failure]) -> Iterator[Analysis | Failure]:
-        """Classify the quotes of ``documents`` in one call to the model, then aggregate each."""
+    def classify(self, documents: Sequence[Analysis | Failure]) -> Iterator[Analysis | Failure]:
+        """Classify the quotes of ``documents`` in one call to the model, then aggregate each.
+
+        ``documents`` are `extract` results with their target set (`Failure`s pass through); the
+        batch runner extracts them itself, in worker processes, and classifies many at once.
+        """
         from stance.aggregate import aggregate_speakers
         from stance.classify import stance_input
 
