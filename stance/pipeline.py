@@ -102,7 +102,7 @@ class Pipeline:
                 pending, pending_quotes = [], 0
         yield from self.classify(pending)
 
-    def classify(self, documents: Sequence[Analysis | Failure]) -> Iterator[Analysis | Failure]:
+    def classify(self, documents: Sequence[Analysis | Failure]) -> list[Analysis | Failure]:
         """Classify the quotes of ``documents`` in one call to the model, then aggregate each.
 
         ``documents`` are `extract` results with their target set (`Failure`s pass through); the
@@ -120,12 +120,15 @@ class Pipeline:
                 f"found {len(scores)}; its predict_proba must keep one output per input"
             )
         next_scores = iter(scores)
+        classified: list[Analysis | Failure] = []
         for doc in documents:
             if isinstance(doc, Failure):
-                yield doc
+                classified.append(doc)
                 continue
             quotes = tuple(_with_scores(quote, next(next_scores)) for quote in doc.quotes)
-            yield replace(doc, quotes=quotes, stances=tuple(aggregate_speakers(quotes, doc.speakers)))
+            stances = tuple(aggregate_speakers(quotes, doc.speakers))
+            classified.append(replace(doc, quotes=quotes, stances=stances))
+        return classified
 
 
 def _with_scores(quote: Quote, scores: dict[str, float]) -> Quote:
