@@ -1,0 +1,195 @@
+import csv
+import json
+
+import pytest
+
+from stance.batch import (
+    ARTICLES_FILE,
+    CORPUS_FILE,
+    FAILURES_FILE,
+    OUTPUT_FILES,
+    QUOTES_FILE,
+    SPEAKERS_FILE,
+    BatchProgress,
+    run_batch,
+)
+from stance.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, InputError
+from stance.pipeline import Pipeline
+from stance.reading import ReadOptions, read_documents
+
+STATEMENTS = [
+    "Ann Lee: We support the new checks at the border.",
+    "Bo Ray: These raids are cruel and devastating for families.",
+    "Ann Lee: The agency made progress this year.",
+    "?: Officials declined to comment on the numbers.",
+    "Cy Dunn: The figures will be released in March.",
+]
+
+
+def corpus_rows(count):
+    """``count`` documents of two or three scripted statements each, ids doc-0000..."""
+    return [
+        {"id": f"doc-{n:04d}", "text": "\n".join(STATEMENTS[(n + k) % len(STATEMENTS)] for k in range(2 + n % 2))}
+        for n in range(count)
+    ]
+
+
+def write_jsonl(path, rows, bad_lines=()):
+    lines = [json.dumps(row) for row in rows]
+    for position, line in sorted(bad_lines):
+        lines.insert(position, line)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run(paths, output_dir, model, **kwargs):
+    options = kwargs.pop("options", ReadOptions())
+    return run_batch(read_documents(paths, options), Pipeline(model), output_dir, **kwargs)
+
+
+def read_outputs(folder):
+    return {name: (folder / name).read_text(encoding="utf-8") for name in OUTPUT_FILES}
+
+
+def jsonl(folder, name):
+    return [json.loads(line) for line in (folder / name).read_text(encoding="utf-8").splitlines()]
+
+
+def test_batch_writes_every_output_file(tmp_path, keyword_model, scripted_quotes):
+    source = write_jsonl(tmp_path / "docs.jsonl", corpus_rows(10))
+    out = tmp_path / "out"
+    summary = run([source], out, keyword_model, documents_per_batch=4)
+
+    articles = jsonl(out, ARTICLES_FILE)
+    assert [a["id"] for a in articles] == [f"doc-{n:04d}" for n in range(10)]
+    quotes = jsonl(out, QUOTES_FILE)
+    assert len(quotes) == sum(len(a["quotes"]) for a in articles) == summary.quotes
+    assert {q["document"] for q in quotes} == {a["id"] for a in articles}
+    assert all(q["stance"] in ("favor", "against", "neutral") and q["scores"] for q in quotes)
+    speakers = list(csv.DictReader((out / SPEAKERS_FILE).open(encoding="utf-8")))
+    assert len(speakers) == sum(len(a["speakers"]) for a in articles)
+    corpus = list(csv.DictReader((out / CORPUS_FILE).open(encoding="utf-8")))
+    assert sorted(row["speaker"] for row in corpus) == ["Ann Lee", "Bo Ray", "Cy Dunn"]
+    bo = next(row for row in corpus if row["speaker"] == "Bo Ray")
+    assert bo["stance"] == "against"
+    assert int(bo["articles"]) == sum(1 for a in articles if any(s["name"] == "Bo Ray" for s in a["speakers"]))
+    assert (out / FAILURES_FILE).read_text() == ""
+    assert (summary.documents, summary.failures, summary.speakers) == (10, 0, 3)
+    assert summary.exit_code == EXIT_OK
+    # Quotes of several documents go to the model together.
+    assert max(keyword_model.calls) > 3
+
+
+def test_batch_mixed_folder_every_good_document_written_every_bad_one_a_failure(
+    tmp_path, keyword_model, scripted_quotes
+):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "good-1.txt").write_text(STATEMENTS[0], encoding="utf-8")
+    (folder / "sub" / "good-2.md").write_text(STATEMENTS[1], encoding="utf-8")
+    (folder / "empty.txt").write_text("  \n", encoding="utf-8")
+    (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0")
+    write_jsonl(folder / "rows.jsonl", corpus_rows(3), bad_lines=[(1, '{"id": "broken", "text": ')])
+    (folder / "rows.csv").write_text('id,text\ncsv-1,"Ann Lee: We support it."\ncsv-2,x,y\n', encoding="utf-8")
+    out = tmp_path / "out"
+    summary = run([folder], out, keyword_model)
+
+    written = [a["id"] for a in jsonl(out, ARTICLES_FILE)]
+    assert sorted(written) == sorted(["good-1", "sub/good-2", "doc-0000", "doc-0001", "doc-0002", "csv-1"])
+    failures = {f["origin"]: f["reason"] for f in jsonl(out, FAILURES_FILE)}
+    assert failures.keys() == {
+        str(folder / "empty.txt"),
+        str(folder / "binary.txt"),
+        f"{folder / 'rows.jsonl'}:2",
+        f"{folder / 'rows.csv'}:3",
+    }
+    assert "binary" in failures[str(folder / "binary.txt")]
+    assert "JSON" in failures[f"{folder / 'rows.jsonl'}:2"]
+    assert (summary.failures, summary.total_failures) == (4, 4)
+    assert summary.exit_code == EXIT_SOME_FAILED
+
+
+def test_batch_repeated_id_is_a_failure(tmp_path, keyword_model, scripted_quotes):
+    rows = corpus_rows(2) + [{"id": "doc-0000", "text": STATEMENTS[2]}]
+    source = write_jsonl(tmp_path / "docs.jsonl", rows)
+    summary = run([source], tmp_path / "out", keyword_model)
+    [failure] = jsonl(tmp_path / "out", FAILURES_FILE)
+    assert failure["id"] == "doc-0000" and failure["origin"] == f"{source}:3"
+    assert "unique document id" in failure["reason"]
+    assert summary.documents == 3
+
+
+def test_batch_refuses_a_folder_with_results_unless_resuming(tmp_path, keyword_model, scripted_quotes):
+    source = write_jsonl(tmp_path / "docs.jsonl", corpus_rows(2))
+    run([source], tmp_path / "out", keyword_model)
+    with pytest.raises(InputError, match="--resume"):
+        run([source], tmp_path / "out", keyword_model)
+    summary = run([source], tmp_path / "out", keyword_model, resume=True)
+    assert (summary.documents, summary.skipped, summary.total_documents) == (0, 2, 2)
+
+
+@pytest.mark.parametrize("done", [0, 3, 7])
+def test_batch_resume_after_a_crash_equals_an_uninterrupted_run(tmp_path, keyword_model, scripted_quotes, done):
+    source = write_jsonl(tmp_path / "docs.jsonl", corpus_rows(9), bad_lines=[(4, "{oops")])
+    full = tmp_path / "full"
+    run([source], full, keyword_model, documents_per_batch=2)
+    expected = read_outputs(full)
+
+    # What a kill leaves: the first `done` documents, the derived files ahead or behind, a cut line.
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    articles = expected[ARTICLES_FILE].splitlines(keepends=True)
+    (crashed / ARTICLES_FILE).write_text("".join(articles[:done]) + articles[done][:25], encoding="utf-8")
+    (crashed / QUOTES_FILE).write_text(expected[QUOTES_FILE][:100], encoding="utf-8")
+    (crashed / FAILURES_FILE).write_text(expected[FAILURES_FILE] if done > 4 else "", encoding="utf-8")
+    summary = run([source], crashed, keyword_model, resume=True, documents_per_batch=2)
+
+    assert read_outputs(crashed) == expected
+    assert summary.skipped == done + (1 if done > 4 else 0)
+    assert summary.exit_code == EXIT_SOME_FAILED
+
+
+class InterruptingModel:
+    """Delegates to a model, then raises KeyboardInterrupt (a Ctrl-C) on call number ``at``."""
+
+    def __init__(self, model, at):
+        self.model, self.at, self.calls = model, at, 0
+        self.labels = model.labels
+
+    def predict_proba(self, inputs, batch_size=32):
+        self.calls += 1
+        if self.calls == self.at:
+            raise KeyboardInterrupt
+        return self.model.predict_proba(inputs, batch_size)
+
+
+def test_batch_ctrl_c_keeps_what_was_done_and_resume_finishes(tmp_path, keyword_model, scripted_quotes):
+    source = write_jsonl(tmp_path / "docs.jsonl", corpus_rows(8))
+    run([source], tmp_path / "full", keyword_model, documents_per_batch=2)
+
+    out = tmp_path / "out"
+    summary = run([source], out, InterruptingModel(keyword_model, at=3), documents_per_batch=2)
+    assert summary.interrupted and summary.exit_code == EXIT_INTERRUPTED
+    assert summary.total_documents == 4
+    assert [a["id"] for a in jsonl(out, ARTICLES_FILE)] == [f"doc-{n:04d}" for n in range(4)]
+    assert {q["document"] for q in jsonl(out, QUOTES_FILE)} == {f"doc-{n:04d}" for n in range(4)}
+
+    run([source], out, keyword_model, resume=True, documents_per_batch=2)
+    assert read_outputs(out) == read_outputs(tmp_path / "full")
+
+
+def test_batch_reports_progress_after_every_batch(tmp_path, keyword_model, scripted_quotes):
+    source = write_jsonl(tmp_path / "docs.jsonl", corpus_rows(5))
+    seen: list[BatchProgress] = []
+    run([source], tmp_path / "out", keyword_model, documents_per_batch=2, progress=seen.append)
+    assert [p.documents for p in seen] == [2, 4, 5]
+    assert seen[-1].quotes == len(jsonl(tmp_path / "out", QUOTES_FILE))
+
+
+def test_batch_workers_give_the_same_outputs(tmp_path, keyword_model, seed_text):
+    # Real extractors here: worker processes don't see the test's scripted stand-in.
+    rows = [{"id": f"seed-{n}", "text": seed_text} for n in range(3)]
+    source = write_jsonl(tmp_path / "docs.jsonl", rows)
+    run([source], tmp_path / "serial", keyword_model, documents_per_batch=2)
+    run([source], tmp_path / "workers", keyword_model, documents_per_batch=2, workers=2)
+    assert read_outputs(tmp_path / "workers") == read_outputs(tmp_path / "serial")
