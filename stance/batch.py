@@ -57,6 +57,8 @@ SPEAKERS_FILE = "speakers.csv"
 CORPUS_FILE = "corpus.csv"
 FAILURES_FILE = "failures.jsonl"
 OUTPUT_FILES = (ARTICLES_FILE, QUOTES_FILE, SPEAKERS_FILE, CORPUS_FILE, FAILURES_FILE)
+# What is done; the other files are derived from these.
+RECORD_FILES = (ARTICLES_FILE, FAILURES_FILE)
 # Documents in flight at once: enough quotes for the model to fill length-sorted batches, few
 # enough that a batch of long articles stays small in memory.
 DOCUMENTS_PER_BATCH = 64
@@ -176,13 +178,14 @@ class OutputFolder:
     def __init__(self, folder: Path, *, resume: bool):
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
-        existing = [name for name in OUTPUT_FILES if _has_content(folder / name)]
+        existing = [name for name in RECORD_FILES if _has_content(folder / name)]
         if existing and not resume:
             raise InputError(
                 str(folder),
                 f"expected an empty output folder, found results ({', '.join(existing)}); "
                 "pass --resume to finish that run, or choose another --output-dir",
             )
+        self.resume = resume
         self.done_ids: set[str] = set()
         self.done_failures: Counter[str] = Counter()
         if resume:
@@ -192,7 +195,8 @@ class OutputFolder:
     def __enter__(self) -> OutputFolder:
         for name in (ARTICLES_FILE, QUOTES_FILE, SPEAKERS_FILE, FAILURES_FILE):
             # newline="" keeps "\n" as it is on every platform, as the CSV module wants.
-            self._streams[name] = (self.folder / name).open("a", encoding="utf-8", newline="")
+            mode = "a" if self.resume else "w"
+            self._streams[name] = (self.folder / name).open(mode, encoding="utf-8", newline="")
         if not _has_content(self.folder / SPEAKERS_FILE):
             self._append(SPEAKERS_FILE, _csv_text([CSV_COLUMNS]))
         return self

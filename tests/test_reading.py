@@ -4,7 +4,7 @@ import json
 import pytest
 
 from stance.errors import InputError
-from stance.reading import ReadOptions, read_documents
+from stance.reading import ReadOptions, estimate_documents, read_documents
 from stance.records import Article, Failure
 
 
@@ -140,3 +140,11 @@ def test_reading_parquet(tmp_path):
 def test_reading_stdin(data, stdin_format, expected):
     docs = list(read_documents(["-"], ReadOptions(stdin_format=stdin_format), stdin=io.BytesIO(data)))
     assert [(d.id, d.text) for d in docs] == expected
+
+
+def test_reading_estimate_documents_counts_files_lines_and_rows(tmp_path):
+    (tmp_path / "a.txt").write_text("A.", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"text": "1"}\n\n{"text": "2"}\n', encoding="utf-8")
+    (tmp_path / "c.csv").write_text("id,text\nx,X\ny,Y\nz,Z\n", encoding="utf-8")
+    assert estimate_documents([tmp_path]) == 1 + 2 + 3
+    assert estimate_documents([tmp_path / "a.txt", "-"]) is None

@@ -8,10 +8,23 @@ from pathlib import Path
 import typer
 
 from stance.cli import app
-from stance.cli.common import Inputs, Output, console_for, output_stream
+from stance.cli.batch import analyze_to_folder
+from stance.cli.common import (
+    Glob,
+    IdField,
+    Inputs,
+    MaxChars,
+    Output,
+    StdinFormat,
+    StdinFormatOption,
+    TargetField,
+    TextField,
+    console_for,
+    output_stream,
+)
 from stance.errors import EXIT_SOME_FAILED
 from stance.pipeline import Pipeline
-from stance.reading import read_documents
+from stance.reading import ReadOptions, read_documents
 from stance.records import DEFAULT_TARGET, Failure
 from stance.writing import AnalysisWriter, OutputFormat
 
@@ -35,13 +48,39 @@ def analyze_cli(
     output: Path | None = Output,
     batch_size: int = typer.Option(32, "--batch-size", min=1, help="Quotes per forward pass."),
     device: Device = typer.Option(Device.auto, "--device", help="Where the model runs."),
+    output_dir: Path | None = typer.Option(
+        None,
+        "--output-dir",
+        file_okay=False,
+        help="Batch mode: write articles.jsonl, quotes.jsonl, speakers.csv, corpus.csv and "
+        "failures.jsonl here (see README, Batch analysis).",
+    ),
+    resume: bool = typer.Option(False, "--resume", help="Finish an interrupted --output-dir run."),
+    workers: int = typer.Option(
+        0, "--workers", min=0, help="With --output-dir: extract quotes in this many processes."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="With --output-dir: no progress bar or summary."),
+    glob: str | None = Glob,
+    id_field: str = IdField,
+    text_field: str = TextField,
+    target_field: str = TargetField,
+    max_chars: int = MaxChars,
+    stdin_format: StdinFormat = StdinFormatOption,
 ) -> None:
     """Classify every speaker's stance toward a target: favor, against or neutral."""
+    if output_dir is None and (resume or workers):
+        raise typer.BadParameter("--resume and --workers need --output-dir")
+    options = ReadOptions(glob, id_field, text_field, target_field, max_chars, stdin_format.value)
     # The model is loaded before any document is read, so a bad --model fails at once.
     pipeline = Pipeline(model, device=device.value, batch_size=batch_size)
+    if output_dir is not None:
+        analyze_to_folder(
+            paths, pipeline, output_dir, options=options, target=target, resume=resume, workers=workers, quiet=quiet
+        )
+        return
     failures = 0
     with output_stream(output) as stream, AnalysisWriter(stream, format, console_for(stream)) as writer:
-        for result in pipeline.analyze(read_documents(paths), target):
+        for result in pipeline.analyze(read_documents(paths, options), target):
             if isinstance(result, Failure):
                 failures += 1
                 typer.echo(f"Skipped {result.origin}: {result.reason}", err=True)

@@ -10,10 +10,22 @@ import typer
 from rich.table import Table
 
 from stance.cli import app
-from stance.cli.common import Inputs, Output, console_for, output_stream
+from stance.cli.common import (
+    Glob,
+    IdField,
+    Inputs,
+    MaxChars,
+    Output,
+    StdinFormat,
+    StdinFormatOption,
+    TargetField,
+    TextField,
+    console_for,
+    output_stream,
+)
 from stance.errors import EXIT_SOME_FAILED
 from stance.pipeline import extract
-from stance.reading import read_documents
+from stance.reading import ReadOptions, read_documents
 from stance.records import Analysis, Failure
 
 
@@ -27,12 +39,19 @@ def quotes_cli(
     paths: list[Path] = Inputs,
     format: QuotesFormat = typer.Option(QuotesFormat.table, "--format", "-f", help="Output format."),
     output: Path | None = Output,
+    glob: str | None = Glob,
+    id_field: str = IdField,
+    text_field: str = TextField,
+    target_field: str = TargetField,
+    max_chars: int = MaxChars,
+    stdin_format: StdinFormat = StdinFormatOption,
 ) -> None:
     """Extract quotes and their speakers from articles."""
+    options = ReadOptions(glob, id_field, text_field, target_field, max_chars, stdin_format.value)
     failures = 0
     with output_stream(output) as stream:
         console = console_for(stream)
-        for document in read_documents(paths):
+        for document in read_documents(paths, options):
             if isinstance(document, Failure):
                 failures += 1
                 typer.echo(f"Skipped {document.origin}: {document.reason}", err=True)
