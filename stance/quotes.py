@@ -1,9 +1,750 @@
-"""Quote extraction (placeholder: being written)."""
+"""Rule-based quote extraction: direct, indirect and mixed quotes with their cue and source mention.
+
+The rules follow how English news writes attribution. An article is read paragraph by paragraph:
+quotation marks are paired inside a paragraph (a quote left open continues only into a next
+paragraph that opens with a quotation mark, so a stray mark never swallows the article); the
+paragraph is cut into sentences whose full stops inside quotation marks don't count; then each
+sentence is searched for cues ("said", "told", "according to", ...) outside quotation marks, and
+each cue's source noun phrase and content are read off the words around it:
+
+- “…,” she said. / “…,” said Smith, a spokesman.   (quote, then attribution)
+- Smith said: “…” / Smith told reporters, “…”       (attribution, then quote)
+- Smith said (that) … / Smith told reporters …      (reported speech, content after the cue)
+- …, Smith said. / The plan, Smith said, will fail. (content around the attribution)
+- According to X, … / …, according to X.
+- Smith: “…”                                        (headlines and transcripts)
+
+A quoted sentence with no cue of its own continues the previous direct quote of its paragraph
+(“…,” she said. “…”) or stands alone with no mention, for the speakers stage to attribute.
+Quotation marks that are neither attached to a cue nor a sentence of their own are scare quotes or
+titles, not speech; inside reported speech they make the quote ``mixed``.
+
+Offsets are character offsets into the untouched text. Speakers are left ``None``: the speakers
+stage resolves each mention to a canonical entity.
+"""
 
 from __future__ import annotations
 
-from stance.records import Quote
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from stance.records import Quote, QuoteKind, Span
+
+logger = logging.getLogger(__name__)
+
+# Verbs that report what someone said, wrote or thinks, in the forms news uses them (nouns that
+# share a spelling — "state", "report", "post" — are left out). Written from general knowledge of
+# English news style.
+SPEECH_CUES = frozenset(
+    """
+    say says said saying tell tells told telling add adds added adding write writes wrote writing
+    ask asks asked note notes noted noting reported announce announces announced announcing
+    explain explains explained explaining claim claims claimed claiming argue argues argued arguing
+    warn warns warned warning insist insists insisted insisting stated stating acknowledge
+    acknowledges acknowledged acknowledging admit admits admitted admitting declare declares
+    declared declaring tweet tweets tweeted tweeting predict predicts predicted predicting promise
+    promises promised promising vow vows vowed vowing pledge pledges pledged urge urges urged
+    urging recall recalls recalled recalling respond responds responded replied reply replies
+    concluded conceded concedes contend contends contended emphasized emphasizes stressed stresses
+    complained complains countered testified testifies suggest suggests suggested suggesting
+    confirm confirms confirmed denied denies estimated observed remarked allege alleges alleged
+    charged cautioned joked quipped boasted bragged lamented mused repeated reiterated reiterates
+    asserted asserts affirmed proclaimed assured assures recounted speculated wondered wonders
+    believe believes believed think thinks thought hope hopes hoped fear fears feared worry worries
+    worried doubt doubts doubted insisted acknowledged contended posited
+    show shows showed shown find finds found indicate indicates indicated know knows knew feel feels
+    felt agree agrees agreed continue continues continued mention mentions mentioned reveal reveals
+    revealed signaled expect expects maintain maintains maintained hinted added
+    """.split()
+)
+# Cues followed first by the person addressed, then the content ("told reporters that ...").
+ADDRESS_CUES = frozenset("tell tells told telling assure assures assured warn warns warned".split())
+# Cues that report something only with a "that" clause ("the poll found that ..."); otherwise
+# they are ordinary verbs ("found the keys", "continued the tour").
+THAT_ONLY_CUES = frozenset(
+    """
+    show shows showed shown find finds found indicate indicates indicated know knows knew feel feels
+    felt agree agrees agreed continue continues continued mention mentions mentioned reveal reveals
+    revealed signaled expect expects maintain maintains maintained hinted fear fears feared worry
+    worries worried doubt doubts doubted confirm confirms confirmed
+    """.split()
+)
+# Verbs whose next word makes a two-word cue ("called for", "pointed out").
+PHRASAL_CUES = {
+    "call": ("for", "on"),
+    "calls": ("for", "on"),
+    "called": ("for", "on"),
+    "calling": ("for", "on"),
+    "point": ("out",),
+    "points": ("out",),
+    "pointed": ("out",),
+    "pointing": ("out",),
+}
+# Words between a source and its cue that belong to neither ("has also said", "later told").
+AUXILIARIES = frozenset(
+    """
+    has have had also later then once previously repeatedly recently earlier again publicly
+    privately would will could may might did does do not never often always first still even
+    further reportedly is was are were been be long frequently already just since ’s 's
+    """.split()
+)
+# Verbs that make a stretch a clause rather than an appositive ("…, the numbers were high, said").
+FINITE_VERBS = frozenset("is was are were has have had will would can could should did does do".split())
+# Words that start a clause: a source noun phrase never reaches back over them.
+CLAUSE_WORDS = frozenset(
+    """
+    that which who whom whose because while when where but if although though since so as after
+    before until what how why than or nor unless whether and yet
+    """.split()
+)
+# Words that open an introductory phrase rather than content ("In a statement, Smith said, “…”").
+INTRO_WORDS = frozenset(
+    """
+    in on at during after before speaking asked earlier later last yesterday today tonight monday
+    tuesday wednesday thursday friday saturday sunday meanwhile separately still also but and
+    """.split()
+)
+# Prepositions after a cue that show it is used another way ("said to be", "asked about").
+NON_CONTENT_STARTS = frozenset("by to for about on in of with at from into as".split())
+# Words that end a time phrase, not a source ("a month ago announced", "last week said").
+TIME_WORDS = frozenset(
+    """
+    ago week weeks month months year years day days today yesterday tonight morning afternoon
+    evening night monday tuesday wednesday thursday friday saturday sunday earlier later
+    """.split()
+)
+SUBJECT_PRONOUNS = frozenset("i we you he she it they".split())
+DETERMINERS = frozenset("the a an his her its their our this that these those some many most".split())
+# Abbreviations whose full stop does not end a sentence.
+ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof sen sens rep reps gov govs gen lt col sgt capt cmdr adm st jr sr no vs v etc
+    inc corp co ltd dept u.s u.n u.k d.c a.m p.m jan feb mar apr aug sept sep oct nov dec calif
+    fla ill mass mich minn ore pa tenn tex va wash wis ariz ark colo conn del ga ind kan ky la md
+    mo miss mont neb nev okla vt wyo ala rev pres
+    """.split()
+)
+MAX_SOURCE_WORDS = 10
+MAX_APPOSITIVE_WORDS = 16
+MAX_NAME_WORDS = 6
+MIN_CONTENT_WORDS = 2
+MIN_UNATTRIBUTED_WORDS = 4
+# How far (in words) after a cue a "that" may still open its content ("said Tuesday in a statement that").
+MAX_WORDS_BEFORE_THAT = 7
+# How many words may stand between a cue and the colon or comma that opens its quote ("said to Nevadans:").
+MAX_WORDS_BEFORE_QUOTE = 5
+
+OPENING_MARKS = "“„«"
+CLOSING_MARKS = "”»"
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+_MARK = re.compile(r"''|[\"“”„«»]")
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’'»)]*(?=\s+[\"“‘'(«]?[A-Z0-9])|[.!?]+[\"”’'»)]*\s*$")
+_WORD = re.compile(r"[^\s“”„«»\"]+")
+# “Name: …” at the start of a paragraph (headlines, transcripts), after an optional “HEADLINE - ”.
+_COLON_SOURCE = re.compile(
+    r"(?:[^\n:]{0,200}?\s[-–—]\s)?"
+    r"([A-Z][\w.’'&-]*(?:\s+(?:[A-Z][\w.’'&-]*|and|of|de|van|von)){0,5})(:)\s+(?=\S)"
+)
+_TRAILING = " \t,;:—–-"
+_WORD_EDGES = "\"“”‘’'«»(),;:.!?—–[]"
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """A stretch in quotation marks, marks included; ``closed`` is False when no closing mark was found."""
+
+    start: int
+    end: int
+    closed: bool
+
+
+@dataclass(frozen=True)
+class _Word:
+    start: int
+    end: int
+    text: str
+    bare: str  # lower case, without surrounding punctuation
+
+    @property
+    def lower(self) -> bool:
+        return self.text[:1].islower()
+
+    @property
+    def ends_clause(self) -> bool:
+        return self.text[-1] in ",;:.!?)—–"
 
 
 def extract_quotes(text: str) -> list[Quote]:
-    return []
+    """Every quote of ``text``, sorted by start; never raises (a bad quote is dropped, not the article)."""
+    try:
+        quotes = list(_article_quotes(text))
+    except Exception:  # a rule bug must cost this article its quotes, never stop a batch
+        logger.exception("quote extraction failed on a %d-character text", len(text))
+        return []
+    quotes.sort(key=lambda quote: (quote.start, quote.end))
+    return quotes
+
+
+def _article_quotes(text: str) -> Iterator[Quote]:
+    carried: Quote | None = None  # a direct quote left open at the end of the previous paragraph
+    for paragraph in _PARAGRAPH.finditer(text):
+        start, end = paragraph.span()
+        segments = list(quote_segments(text, start, end))
+        if carried is not None:
+            # A quote that runs over paragraphs reopens with a quotation mark at each new one.
+            if segments and segments[0].start == _skip_space(text, start, end):
+                carried = _extend(text, carried, segments[0])
+                start, segments = segments[0].end, segments[1:]
+                if segments or not _unclosed_at_end(text, carried.end, end):
+                    yield carried
+                    carried = None
+                else:
+                    continue
+            else:
+                yield carried
+                carried = None
+        for quote in _paragraph_quotes(text, start, end, segments):
+            if quote.kind == "direct" and segments and not segments[-1].closed and quote.end == segments[-1].end:
+                carried = quote
+            else:
+                yield quote
+    if carried is not None:
+        yield carried
+
+
+def _unclosed_at_end(text: str, quote_end: int, paragraph_end: int) -> bool:
+    return quote_end >= paragraph_end - 1 and text[quote_end - 1] not in CLOSING_MARKS + '"'
+
+
+def _skip_space(text: str, start: int, end: int) -> int:
+    while start < end and text[start].isspace():
+        start += 1
+    return start
+
+
+def _extend(text: str, quote: Quote, segment: _Segment) -> Quote:
+    """``quote`` with one more content part (a later sentence or paragraph of the same quotation)."""
+    return replace(
+        quote,
+        end=segment.end,
+        text=text[quote.start : segment.end],
+        parts=(*quote.parts, Span.of(text, segment.start, segment.end)),
+    )
+
+
+def quote_segments(text: str, start: int, end: int) -> Iterator[_Segment]:
+    """The quotation-mark pairs of ``text[start:end]`` (one paragraph), in order.
+
+    Curly marks say which way they face; a straight mark opens when no quote is open. A mark that
+    opens while a quote is still open closes the earlier one first; a quote still open at the end
+    of the paragraph ends there, unclosed. Single quotes are left alone: inside double quotes they
+    are nested quotes, outside they are mostly apostrophes.
+    """
+    opened: int | None = None
+    for mark in _MARK.finditer(text, start, end):
+        symbol, position = mark.group(), mark.start()
+        if opened is None:
+            if symbol in CLOSING_MARKS:
+                continue  # a stray closing mark opens nothing
+            if mark.end() < end and not text[mark.end()].isspace():
+                opened = position
+        elif symbol in OPENING_MARKS:
+            yield _Segment(opened, position, False)
+            opened = position
+        else:
+            yield _Segment(opened, mark.end(), True)
+            opened = None
+    if opened is not None:
+        stop = end
+        while stop > opened + 1 and text[stop - 1].isspace():
+            stop -= 1
+        yield _Segment(opened, stop, False)
+
+
+def sentence_spans(text: str, start: int, end: int, segments: list[_Segment]) -> Iterator[tuple[int, int]]:
+    """The sentences of a paragraph; a full stop inside quotation marks does not end one."""
+    begin = _skip_space(text, start, end)
+    for stop in _SENTENCE_END.finditer(text, start, end):
+        cut = stop.end()
+        if cut <= begin or _is_abbreviation(text, begin, stop.start()):
+            continue
+        if any(s.start < stop.start() and stop.end() < s.end for s in segments):
+            continue
+        while cut > begin and text[cut - 1].isspace():
+            cut -= 1
+        yield begin, cut
+        begin = _skip_space(text, cut, end)
+    stop = end
+    while stop > begin and text[stop - 1].isspace():
+        stop -= 1
+    if stop > begin:
+        yield begin, stop
+
+
+def _is_abbreviation(text: str, begin: int, period: int) -> bool:
+    if text[period] != ".":
+        return False
+    word_start = period
+    while word_start > begin and not text[word_start - 1].isspace() and text[word_start - 1] not in "(“\"":
+        word_start -= 1
+    word = text[word_start:period].lower()
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def _paragraph_quotes(text: str, start: int, end: int, segments: list[_Segment]) -> Iterator[Quote]:
+    headed = _colon_quote(text, start, end, segments)
+    if headed is not None:
+        yield headed
+        return
+    previous: Quote | None = None  # the last direct quote, which a bare quoted sentence continues
+    for begin, stop in sentence_spans(text, start, end, segments):
+        inside = [s for s in segments if begin <= s.start < stop]
+        stop = max([stop, *(s.end for s in inside)])
+        found = list(_sentence_quotes(text, begin, stop, inside))
+        if found:
+            if previous is not None:
+                yield previous
+            yield from found[:-1]
+            previous = found[-1] if found[-1].kind == "direct" else None
+            if previous is None:
+                yield found[-1]
+            continue
+        lone = _lone_quote(text, begin, stop, inside)
+        if lone is None:
+            continue
+        if previous is not None:
+            previous = _extend(text, previous, lone)  # “…,” she said. “…” — the quote goes on
+        else:
+            previous = _quoted(text, (lone,), None, None)
+    if previous is not None:
+        yield previous
+
+
+def _colon_quote(text: str, start: int, end: int, segments: list[_Segment]) -> Quote | None:
+    """“Pollster Jane Doe: …” — a paragraph (headline, transcript turn) opened by a name and a colon."""
+    head = _COLON_SOURCE.match(text, start, end)
+    if head is None or any(s.start < head.end() for s in segments):
+        return None
+    content_end = _trim_end(text, head.end(), end)
+    if _word_count(text, head.end(), content_end) < MIN_CONTENT_WORDS:
+        return None
+    inside = [s for s in segments if s.start < content_end]
+    return _reported(
+        text,
+        ((head.end(), content_end),),
+        Span.of(text, *head.span(2)),
+        Span.of(text, *head.span(1)),
+        inside,
+    )
+
+
+def _lone_quote(text: str, begin: int, stop: int, inside: list[_Segment]) -> _Segment | None:
+    """A quoted sentence with no cue of its own: it must open the sentence and read as speech."""
+    if not inside or inside[0].start != begin:
+        return None
+    segment = inside[0]
+    words = len(text[segment.start : segment.end].split())
+    if words < MIN_UNATTRIBUTED_WORDS and not (segment.end >= stop - 1 and words >= 2):
+        return None
+    return segment
+
+
+def _quoted(text: str, segments: tuple[_Segment, ...], cue: Span | None, mention: Span | None) -> Quote:
+    """A direct quote whose parts are the quotation-mark segments, marks included."""
+    first, last = segments[0], segments[-1]
+    return Quote(
+        start=first.start,
+        end=last.end,
+        text=text[first.start : last.end],
+        kind="direct",
+        parts=tuple(Span.of(text, s.start, s.end) for s in segments),
+        cue=cue,
+        mention=mention,
+    )
+
+
+def _words(text: str, begin: int, stop: int, inside: list[_Segment]) -> list[_Word]:
+    """The words of a sentence that are outside quotation marks."""
+    return [
+        _Word(m.start(), m.end(), m.group(), m.group().strip(_WORD_EDGES).lower())
+        for m in _WORD.finditer(text, begin, stop)
+        if not any(s.start <= m.start() < s.end for s in inside)
+    ]
+
+
+@dataclass(frozen=True)
+class _Cue:
+    span: Span
+    first: int  # index of its first word
+    last: int  # index of its last word
+    verb: str
+
+
+def _cues(text: str, words: list[_Word]) -> Iterator[_Cue]:
+    for index, word in enumerate(words):
+        following = words[index + 1].bare if index + 1 < len(words) else ""
+        if word.bare == "according" and following == "to":
+            yield _Cue(Span.of(text, word.start, _strip_end(words[index + 1])), index, index + 1, "according to")
+        elif not word.lower:
+            continue
+        elif word.bare in PHRASAL_CUES and following in PHRASAL_CUES[word.bare]:
+            yield _Cue(Span.of(text, word.start, _strip_end(words[index + 1])), index, index + 1, word.bare)
+        elif word.bare in SPEECH_CUES and word.text.rstrip(_WORD_EDGES).lower().endswith(word.bare):
+            yield _Cue(Span.of(text, word.start, _strip_end(word)), index, index, word.bare)
+
+
+def _sentence_quotes(text: str, begin: int, stop: int, inside: list[_Segment]) -> Iterator[Quote]:
+    """The attributed quotes of one sentence: at most one per cue outside quotation marks."""
+    words = _words(text, begin, stop, inside)
+    cues = list(_cues(text, words))
+    last_mention: Span | None = None
+    for number, cue in enumerate(cues):
+        limit = stop
+        if number + 1 < len(cues) and _coordinated(words, cues[number + 1]):
+            limit = words[cues[number + 1].first].start
+        quote = _attributed_quote(text, words, cue, begin, stop, limit, inside, last_mention)
+        if quote is not None:
+            last_mention = quote.mention or last_mention
+            yield quote
+
+
+def _coordinated(words: list[_Word], cue: _Cue) -> bool:
+    """Whether a later cue starts a report of its own (“…, adding that …”, “… and said …”)."""
+    before = words[cue.first - 1] if cue.first else None
+    return before is not None and (before.text[-1] in ",;" or before.bare in ("and", "but"))
+
+
+def _attributed_quote(
+    text: str,
+    words: list[_Word],
+    cue: _Cue,
+    begin: int,
+    stop: int,
+    limit: int,
+    inside: list[_Segment],
+    last_mention: Span | None,
+) -> Quote | None:
+    if cue.verb == "according to":
+        return _according_to(text, words, cue, begin, stop, inside)
+    inverted = _inverted(text, words, cue, stop)
+    mention = _source_after(text, words, cue.last) if inverted else _source_before(text, words, cue.first)
+    if mention is None and cue.first and (words[cue.first - 1].bare in ("and", "but") or cue.verb.endswith("ing")):
+        # “… and said …”, “…, adding …”: the report hangs on the subject of the sentence.
+        mention = last_mention or _sentence_subject(text, words)
+    # 1. “…,” he said. / “…,” said Smith. — a quote that ends just before the attribution.
+    before = [s for s in inside if s.end <= cue.span.start]
+    if before and _only_attribution_between(text, before[-1].end, mention or cue.span):
+        if mention is None:
+            mention = _source_after(text, words, cue.last)
+        segments = [before[-1]]
+        after = [s for s in inside if s.start >= cue.span.end]
+        end_of_attribution = max(cue.span.end, mention.end if mention else 0)
+        if after and text[end_of_attribution : after[0].start].strip() == ",":
+            segments.append(after[0])  # “…,” he said, “…”
+        return _quoted(text, tuple(segments), cue.span, mention)
+    # 2. He said: “…” / He told reporters, “…” — a quote that opens just after the cue.
+    after = [s for s in inside if s.start >= cue.span.end]
+    if after and not inverted and _opens_quote(text, words, cue, after[0]):
+        head = _head_content(text, words, cue, mention, begin)
+        if head is None:
+            return _quoted(text, (after[0],), cue.span, mention)
+    content_start = None if inverted else _content_start(words, cue)
+    if cue.verb in THAT_ONLY_CUES and (content_start is None or words[content_start - 1].bare != "that"):
+        return None
+    # 3. Smith said (that) … — the content follows the cue.
+    if content_start is not None and (mention is not None or cue.verb in ("said", "says", "say")):
+        content_end = _trim_end(text, words[content_start].start, limit)
+        if _word_count(text, words[content_start].start, content_end) >= MIN_CONTENT_WORDS:
+            return _reported(text, ((words[content_start].start, content_end),), cue.span, mention, inside)
+    # 4. …, Smith said. / The plan, Smith said, will fail. — the content is around the attribution.
+    if cue.verb.endswith("ing"):
+        return None
+    if mention is None:
+        mention = _source_after(text, words, cue.last)
+    if mention is None:
+        return None
+    tail_start = _tail_content(text, cue, mention, stop)
+    head = _head_content(text, words, cue, mention, begin, intro_is_content=tail_start is not None)
+    if head is None:
+        return None
+    parts = [head]
+    if tail_start is not None:
+        parts.append((tail_start, _trim_end(text, tail_start, stop)))
+    elif not _attribution_ends_sentence(text, cue, mention, stop):
+        return None
+    return _reported(text, tuple(parts), cue.span, mention, inside)
+
+
+def _inverted(text: str, words: list[_Word], cue: _Cue, stop: int) -> bool:
+    """“…, said Gregory Palmore of the agency.”: the cue comes first, its source closes the sentence."""
+    if not cue.first or words[cue.first - 1].text[-1] != "," or words[cue.last].ends_clause:
+        return False
+    source = _source_after(text, words, cue.last)
+    if source is None:
+        return False
+    rest = text[source.end : stop].strip()
+    return rest == "" or rest[0] in ".!?" or rest.startswith(",") and " that " not in rest or len(rest.split()) <= 3
+
+
+def _according_to(
+    text: str, words: list[_Word], cue: _Cue, begin: int, stop: int, inside: list[_Segment]
+) -> Quote | None:
+    """“According to X, …” and “…, according to X.”"""
+    following = words[cue.last + 1 : cue.last + 1 + MAX_SOURCE_WORDS]
+    if not following:
+        return None
+    last = following[0]
+    for word in following:
+        if word is not following[0] and (word.bare in CLAUSE_WORDS and word.lower):
+            break
+        last = word
+        if word.ends_clause or any(s.start <= word.end + 1 < s.end for s in inside):
+            break
+    mention = Span.of(text, following[0].start, _strip_end(last))
+    if cue.first == 0 or words[cue.first - 1].bare in INTRO_WORDS and cue.first == 1:
+        content = (_skip_space(text, mention.end + 1, stop), _trim_end(text, mention.end, stop))
+    else:
+        content = (begin, _trim_end(text, begin, cue.span.start))
+    if _word_count(text, *content) < MIN_CONTENT_WORDS:
+        return None
+    return _reported(text, (content,), cue.span, mention, inside)
+
+
+def _source_before(text: str, words: list[_Word], cue_first: int) -> Span | None:
+    """The subject noun phrase that ends right before the cue (auxiliaries skipped)."""
+    position = cue_first - 1
+    while position >= 0 and words[position].bare in AUXILIARIES and not words[position].ends_clause:
+        position -= 1
+    if position < 0 or words[position].text[-1] in ".;:!?\"”)":
+        return None
+    if words[position].text[-1] == ",":
+        return _appositive_source(text, words, position)
+    first = _np_start(words, position)
+    if first is None:
+        return None
+    return Span.of(text, words[first].start, _strip_end(words[position]))
+
+
+def _np_start(words: list[_Word], last: int) -> int | None:
+    """The first word of a noun phrase that names someone and ends at ``last``, or None."""
+    first = last
+    while first > 0 and last - first + 1 < MAX_SOURCE_WORDS:
+        previous = words[first - 1]
+        if previous.ends_clause or previous.text[-1] in "\"”":
+            break
+        if previous.bare in CLAUSE_WORDS and not _joins_names(words, first - 1):
+            break
+        if previous.lower and (previous.bare in SPEECH_CUES or previous.bare in NON_CONTENT_STARTS and first == last):
+            break
+        first -= 1
+    phrase = words[first : last + 1]
+    head = phrase[-1]
+    if head.bare in CLAUSE_WORDS or head.bare in NON_CONTENT_STARTS or head.bare in DETERMINERS or head.bare in TIME_WORDS:
+        return None
+    if phrase[0].lower and phrase[0].bare in NON_CONTENT_STARTS:
+        return None
+    names_someone = any(not w.lower and w.bare not in INTRO_WORDS for w in phrase) or head.bare in SUBJECT_PRONOUNS
+    described = len(phrase) >= 2 and phrase[0].bare in DETERMINERS or head.bare.endswith(("s", "ers", "ists"))
+    return first if names_someone or described else None
+
+
+def _joins_names(words: list[_Word], position: int) -> bool:
+    """“Immigration and Customs Enforcement”, “Smith and Jones”: a lower-case "and" between names."""
+    return (
+        words[position].text in ("and", "&")
+        and position > 0
+        and not words[position - 1].lower
+        and not words[position - 1].ends_clause
+        and not words[position + 1].lower
+    )
+
+
+def _appositive_source(text: str, words: list[_Word], comma_word: int) -> Span | None:
+    """“Joanne Lin, ACLU legislative counsel, said”: the name before the appositive, with it."""
+    position = comma_word - 1
+    while position >= 0 and comma_word - position < MAX_APPOSITIVE_WORDS:
+        word = words[position]
+        if word.text[-1] in ".;:!?\"”" or word.lower and (word.bare in SPEECH_CUES or word.bare in FINITE_VERBS):
+            return None
+        if words[position].text[-1] == "," and _looks_like_name(words, position):
+            first = _np_start(words, position)
+            if first is not None and position - first < MAX_NAME_WORDS and not words[first].lower:
+                return Span.of(text, words[first].start, _strip_end(words[comma_word]))
+        position -= 1
+    return None
+
+
+def _looks_like_name(words: list[_Word], last: int) -> bool:
+    return not words[last].lower and words[last].bare not in INTRO_WORDS
+
+
+def _sentence_subject(text: str, words: list[_Word]) -> Span | None:
+    """The noun phrase that opens the sentence (after an introductory phrase), if it names someone."""
+    start = 0
+    if words and words[0].bare in INTRO_WORDS:
+        commas = [i for i, w in enumerate(words[:12]) if w.text[-1] == ","]
+        if not commas:
+            return None
+        start = commas[0] + 1
+    end = start
+    while end < len(words) and end - start < MAX_NAME_WORDS:
+        word = words[end]
+        if word.lower and word.bare not in ("the", "of", "and") and not (end == start and word.bare in SUBJECT_PRONOUNS):
+            break
+        end += 1
+        if word.ends_clause:
+            break
+    if end == start or words[end - 1].lower and words[end - 1].bare not in SUBJECT_PRONOUNS:
+        return None
+    return Span.of(text, words[start].start, _strip_end(words[end - 1]))
+
+
+def _source_after(text: str, words: list[_Word], cue_last: int) -> Span | None:
+    """“…, said Smith, a spokesman.”: the noun phrase after the cue, up to punctuation."""
+    following = words[cue_last + 1 : cue_last + 1 + MAX_SOURCE_WORDS]
+    if not following or following[0].bare in CLAUSE_WORDS or following[0].bare in AUXILIARIES:
+        return None
+    if following[0].lower and following[0].bare not in DETERMINERS and not _names_follow(following):
+        return None
+    last = 0
+    for position, word in enumerate(following):
+        if position and word.lower and (word.bare in CLAUSE_WORDS or word.bare in NON_CONTENT_STARTS - {"of"}):
+            break
+        last = position
+        if word.ends_clause:
+            break
+    return Span.of(text, following[0].start, _strip_end(following[last]))
+
+
+def _names_follow(words: list[_Word]) -> bool:
+    """“said agency Director John Morton”: a short lower-case title, then a name."""
+    for word in words[:4]:
+        if not word.lower:
+            return True
+        if word.ends_clause or word.bare in CLAUSE_WORDS or word.bare in NON_CONTENT_STARTS:
+            return False
+    return False
+
+
+def _content_start(words: list[_Word], cue: _Cue) -> int | None:
+    """Index of the first content word after the cue: after a near "that", after the person
+    addressed, or right after the cue; None when the cue is not followed by content."""
+    if words[cue.last].ends_clause:
+        return None
+    for offset, word in enumerate(words[cue.last + 1 : cue.last + 1 + MAX_WORDS_BEFORE_THAT]):
+        if word.bare == "that" and word.lower and not word.ends_clause:
+            position = cue.last + 2 + offset
+            return position if position < len(words) else None
+        if word.ends_clause:
+            break
+    position = cue.last + 1
+    if cue.verb in ADDRESS_CUES:
+        # told reporters / told the Associated Press / told him
+        while position < len(words) and position - cue.last <= 4:
+            word = words[position]
+            if position > cue.last + 1 and word.lower and words[position - 1].bare not in DETERMINERS:
+                break
+            position += 1
+            if word.ends_clause:
+                break
+        if position == cue.last + 1:
+            return None
+    if position >= len(words) or words[position].bare in NON_CONTENT_STARTS and words[position].lower:
+        return None  # "said to be", "asked about", "told in": the verb is used another way
+    return position
+
+
+def _opens_quote(text: str, words: list[_Word], cue: _Cue, segment: _Segment) -> bool:
+    """He said: “…” / He said to Nevadans, “…” — at most a few words, then a colon or comma, then the quote."""
+    between = text[cue.span.end : segment.start].strip()
+    if between in ("", ",", ":"):
+        return True
+    return between[-1] in ",:" and len(between.split()) <= MAX_WORDS_BEFORE_QUOTE and '"' not in between
+
+
+def _head_content(
+    text: str, words: list[_Word], cue: _Cue, mention: Span | None, begin: int, intro_is_content: bool = False
+) -> tuple[int, int] | None:
+    """The content before an attribution that follows a comma: “The plan will fail, Smith said”."""
+    left = cue.span.start if mention is None else min(mention.start, cue.span.start)
+    before = text[begin:left].rstrip()
+    if not before or before[-1] not in ",—–":
+        return None
+    end = _trim_end(text, begin, begin + len(before))
+    head_words = text[begin:end].split()
+    if len(head_words) < MIN_CONTENT_WORDS:
+        return None
+    intro = head_words[0].strip(_WORD_EDGES).lower() in INTRO_WORDS and len(head_words) <= 8
+    if intro and not intro_is_content:
+        return None  # “In a statement, Smith said …”: an introductory phrase, not content
+    return begin, end
+
+
+def _tail_content(text: str, cue: Span | _Cue, mention: Span, stop: int) -> int | None:
+    """Where the content resumes after a mid-sentence attribution: “The plan, he said, will fail.”"""
+    span = cue.span if isinstance(cue, _Cue) else cue
+    right = max(mention.end, span.end)
+    rest = text[right:stop]
+    comma = rest.find(",")
+    if comma < 0 or rest[:comma].strip() and len(rest[:comma].split()) > 4:
+        return None
+    start = _skip_space(text, right + comma + 1, stop)
+    return start if _word_count(text, start, stop) >= MIN_CONTENT_WORDS else None
+
+
+def _attribution_ends_sentence(text: str, cue: _Cue, mention: Span, stop: int) -> bool:
+    """“…, Smith said.” / “…, Smith said Tuesday.” — only a few words follow the attribution."""
+    rest = text[max(mention.end, cue.span.end) : stop].strip()
+    return len(rest.split()) <= 4 and not any(word in rest.lower().split() for word in ("that", "he", "she"))
+
+
+def _only_attribution_between(text: str, quote_end: int, attribution: Span) -> bool:
+    between = text[quote_end : attribution.start]
+    return quote_end <= attribution.start and between.strip(" ,—–") == "" and "\n" not in between
+
+
+def _reported(
+    text: str,
+    parts: tuple[tuple[int, int], ...],
+    cue: Span | None,
+    mention: Span | None,
+    inside: list[_Segment],
+) -> Quote | None:
+    """A reported-speech quote; ``mixed`` when quotation marks cover part of it, ``direct`` when all."""
+    spans = tuple(Span.of(text, start, end) for start, end in parts if end > start)
+    if not spans:
+        return None
+    start, end = spans[0].start, spans[-1].end
+    quoted = sum(max(0, min(s.end, end) - max(s.start, start)) for s in inside)
+    kind: QuoteKind = "indirect"
+    if quoted:
+        kind = "direct" if quoted >= sum(p.end - p.start for p in spans) - 2 else "mixed"
+    return Quote(start=start, end=end, text=text[start:end], kind=kind, parts=spans, cue=cue, mention=mention)
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    """``end`` moved back over spaces, dashes, commas and a final stop outside quotation marks."""
+    while end > start:
+        last = text[end - 1]
+        if last in _TRAILING or last in ".!?" and text[end - 2 : end - 1] not in ("”", '"', "."):
+            end -= 1
+        else:
+            break
+    return end
+
+
+def _strip_end(word: _Word) -> int:
+    """The end of ``word`` without trailing punctuation (an abbreviation keeps its full stop)."""
+    end = word.end
+    while end > word.start and word.text[end - word.start - 1] in ",;:.!?\"”’)":
+        if word.text[end - word.start - 1] == "." and word.bare in ABBREVIATIONS:
+            break
+        end -= 1
+    return end
+
+
+def _word_count(text: str, start: int, end: int) -> int:
+    return len(text[start:end].split()) if end > start else 0

@@ -1,0 +1,196 @@
+"""Scoring quotes against gold spans: coverage, one-to-one matching, speaker credit, the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from stance.cli import app
+from stance.errors import DataError
+from stance.evaluation.quotes import (
+    GoldQuote,
+    coverage,
+    evaluate_quotes,
+    match_quotes,
+    read_gold,
+    speaker_correct,
+)
+from stance.records import Analysis, Article, Quote, Span
+
+TEXT = (
+    "The mayor said the plan would save money. "
+    "“We are not going back,” the governor told reporters."
+)
+SAID_PLAN = TEXT.index("the plan")
+GOVERNOR_QUOTE = TEXT.index("“We")
+
+
+def span(text: str, start: int, end: int) -> Span:
+    return Span.of(text, start, end)
+
+
+def quote(start: int, end: int, mention: tuple[int, int] | None = None, speaker=None) -> Quote:
+    return Quote(
+        start=start,
+        end=end,
+        text=TEXT[start:end],
+        kind="indirect",
+        parts=(span(TEXT, start, end),),
+        mention=span(TEXT, *mention) if mention else None,
+        speaker=speaker,
+    )
+
+
+def gold(start: int, end: int, source: tuple[int, int] | None = None, kind="indirect") -> GoldQuote:
+    return GoldQuote(
+        parts=(span(TEXT, start, end),),
+        sources=(span(TEXT, *source),) if source else (),
+        kind=kind,
+    )
+
+
+@pytest.mark.parametrize(
+    ("predicted", "gold_spans", "expected"),
+    [
+        ([(0, 10)], [(0, 10)], 1.0),
+        ([(0, 5)], [(0, 10)], 0.5),
+        ([(0, 20)], [(5, 10)], 1.0),
+        ([(20, 30)], [(0, 10)], 0.0),
+        ([(0, 3), (7, 10)], [(0, 10)], 0.6),
+        ([(0, 10)], [(0, 4), (6, 10)], 1.0),
+    ],
+)
+def test_evaluation_coverage_is_share_of_gold_characters(predicted, gold_spans, expected):
+    as_spans = [[span(TEXT, s, e) for s, e in spans] for spans in (predicted, gold_spans)]
+    assert coverage(*as_spans) == pytest.approx(expected)
+
+
+def test_evaluation_matching_is_one_to_one_and_greedy_by_best_overlap():
+    gold_quotes = [gold(0, 40), gold(42, 96)]
+    predicted = [quote(0, 20), quote(0, 40), quote(42, 96)]
+    pairs = match_quotes(predicted, gold_quotes, 0.3)
+    # The exact prediction wins the first gold quote; the partial one is left unmatched.
+    assert sorted(pairs) == [(1, 0), (2, 1)]
+    assert match_quotes(predicted[:1], gold_quotes, 0.8) == []
+
+
+@pytest.mark.parametrize(
+    ("mention", "speaker", "source", "expected"),
+    [
+        ((42 + 26, 42 + 38), None, (42 + 26, 42 + 38), True),  # mention on the gold source
+        (None, "Governor Ann Smith", (42 + 26, 42 + 38), True),  # "governor" shared
+        (None, "The Mayor", (42 + 26, 42 + 38), False),
+        (None, None, (42 + 26, 42 + 38), False),
+        ((0, 9), None, (42 + 26, 42 + 38), False),
+    ],
+)
+def test_evaluation_speaker_correct(mention, speaker, source, expected):
+    predicted = quote(GOVERNOR_QUOTE, GOVERNOR_QUOTE + 26, mention, speaker)
+    assert speaker_correct(predicted, gold(GOVERNOR_QUOTE, GOVERNOR_QUOTE + 26, source)) is expected
+
+
+def gold_row(doc_id: str, text: str, quotes: list[dict]) -> str:
+    return json.dumps({"id": doc_id, "corpus": "test", "text": text, "quotes": quotes})
+
+
+def spans_of(text: str, fragment: str) -> list[dict]:
+    start = text.index(fragment)
+    return [{"start": start, "end": start + len(fragment), "text": fragment}]
+
+
+@pytest.fixture
+def gold_file(tmp_path):
+    quotes = [
+        {
+            "content": spans_of(TEXT, "the plan would save money"),
+            "source": spans_of(TEXT, "The mayor"),
+            "cue": spans_of(TEXT, "said"),
+            "kind": "indirect",
+        },
+        {
+            "content": spans_of(TEXT, "“We are not going back,”"),
+            "source": spans_of(TEXT, "the governor"),
+            "cue": spans_of(TEXT, "told reporters"),
+            "kind": "direct",
+        },
+        {"content": [], "source": None, "cue": None, "kind": None},  # nothing to match: skipped
+    ]
+    path = tmp_path / "gold.jsonl"
+    path.write_text(gold_row("one", TEXT, quotes) + "\n\n", encoding="utf-8")
+    return path
+
+
+def test_evaluation_read_gold_skips_empty_content(gold_file):
+    (article,) = read_gold(gold_file)
+    assert [q.kind for q in article.quotes] == ["indirect", "direct"]
+    for gold_quote in article.quotes:
+        for part in gold_quote.parts + gold_quote.sources:
+            assert article.text[part.start : part.end] == part.text
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("not json", "invalid JSON"),
+        ('{"id": 1}', '"text"'),
+        (gold_row("x", "short", [{"content": [{"start": 0, "end": 99}]}]), "outside the text"),
+        (gold_row("x", "short", [{"content": [{"begin": 0}]}]), "expected spans"),
+    ],
+)
+def test_evaluation_read_gold_names_the_bad_line(tmp_path, line, message):
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=message) as caught:
+        list(read_gold(path))
+    assert f"{path}:2" in str(caught.value)
+
+
+def test_evaluation_scores_a_given_extractor(gold_file):
+    def extractor(article: Article) -> Analysis:
+        start = article.text.index("“We")
+        found = Quote(
+            start=start,
+            end=start + 24,
+            text=article.text[start : start + 24],
+            kind="direct",
+            parts=(span(article.text, start, start + 24),),
+            speaker="Governor Smith",
+        )
+        return Analysis(article.id, article.text, None, (found,), ())
+
+    scores = evaluate_quotes(gold_file, extractor=extractor)
+    assert scores["gold_quotes"] == 2 and scores["predicted_quotes"] == 1
+    loose = scores["thresholds"]["0.3"]
+    assert (loose["precision"], loose["recall"]) == (1.0, 0.5)
+    assert loose["f1"] == pytest.approx(2 / 3)
+    assert loose["recall_by_kind"] == {"direct": 1.0, "indirect": 0.0}
+    assert scores["speaker"]["share"] == 1.0
+
+
+def test_evaluation_rejects_bad_thresholds(gold_file):
+    with pytest.raises(DataError, match="thresholds"):
+        evaluate_quotes(gold_file, thresholds=[1.5])
+
+
+@pytest.mark.parametrize("format", ["table", "json"])
+def test_evaluate_quotes_cli(gold_file, tmp_path, format):
+    out = tmp_path / "scores.out"
+    result = CliRunner().invoke(
+        app, ["evaluate", "quotes", str(gold_file), "--format", format, "--output", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    written = out.read_text(encoding="utf-8")
+    if format == "json":
+        scores = json.loads(written)
+        assert scores["documents"] == 1 and scores["gold_quotes"] == 2
+        assert set(scores["thresholds"]) == {"0.3", "0.8"}
+        assert scores["thresholds"]["0.3"]["matched"] >= 1  # the rule extractor finds the direct quote
+    else:
+        assert "precision" in written and "speaker correct" in written
+
+
+def test_evaluate_quotes_cli_rejects_a_missing_file(tmp_path):
+    result = CliRunner().invoke(app, ["evaluate", "quotes", str(tmp_path / "missing.jsonl")])
+    assert result.exit_code != 0
