@@ -59,6 +59,29 @@ SPEECH_CUES = frozenset(
     revealed signaled expect expects maintain maintains maintained hinted added
     """.split()
 )
+# Verbs of stance and response that PolNeAR-style attribution also counts ("Smith criticized the
+# plan", "Jones wants a wall"): their content is the object, up to the end of the clause.
+ATTITUDE_CUES = frozenset(
+    """
+    call calls called calling criticize criticizes criticized criticizing want wants wanted
+    support supports supported supporting endorse endorses endorsed endorsing describe describes
+    described describing defend defends defended defending praise praises praised praising refuse
+    refuses refused refusing back backs backed backing oppose opposes opposed opposing propose
+    proposes proposed proposing accuse accuses accused accusing blame blames blamed blaming reject
+    rejects rejected rejecting dismiss dismisses dismissed dismissing question questions questioned
+    questioning seek seeks sought seeking slam slams slammed slamming blast blasts blasted blasting
+    attack attacks attacked attacking condemn condemns condemned condemning welcome welcomes
+    welcomed welcoming demand demands demanded demanding cite cites cited citing discuss discusses
+    discussed discussing compare compares compared comparing portray portrays portrayed portraying
+    characterize characterizes characterized characterizing label labels labeled labeling dub dubs
+    dubbed decried decry decries denounce denounces denounced denouncing mock mocks mocked mocking
+    echo echoes echoed echoing tout touts touted touting highlight highlights highlighted
+    highlighting favor favors favored prefer prefers preferred consider considers considered view
+    views viewed deemed regard regards regarded recommend recommends recommended recommending
+    acknowledge acknowledges acknowledged promise promises promised expressed express expresses
+    pledged vowed hopes hoped plans planned intends intended
+    """.split()
+)
 # Cues followed first by the person addressed, then the content ("told reporters that ...").
 ADDRESS_CUES = frozenset("tell tells told telling assure assures assured warn warns warned".split())
 # Cues that report something only with a "that" clause ("the poll found that ..."); otherwise
@@ -148,6 +171,7 @@ _COLON_SOURCE = re.compile(
     r"(?:[^\n:]{0,200}?\s[-–—]\s)?"
     r"([A-Z][\w.’'&-]*(?:\s+(?:[A-Z][\w.’'&-]*|and|of|de|van|von)){0,5})(:)\s+(?=\S)"
 )
+_CLAUSE_BOUNDARY = re.compile(r"[,;:—–(]|\s(?:because|while|but|although|after|before|when|since|who|which)\s")
 _TRAILING = " \t,;:—–-"
 _WORD_EDGES = "\"“”‘’'«»(),;:.!?—–[]"
 
@@ -392,7 +416,7 @@ def _cues(text: str, words: list[_Word]) -> Iterator[_Cue]:
             continue
         elif word.bare in PHRASAL_CUES and following in PHRASAL_CUES[word.bare]:
             yield _Cue(Span.of(text, word.start, _strip_end(words[index + 1])), index, index + 1, word.bare)
-        elif word.bare in SPEECH_CUES and word.text.rstrip(_WORD_EDGES).lower().endswith(word.bare):
+        elif (word.bare in SPEECH_CUES or word.bare in ATTITUDE_CUES) and word.text.rstrip(_WORD_EDGES).lower().endswith(word.bare):
             yield _Cue(Span.of(text, word.start, _strip_end(word)), index, index, word.bare)
 
 
@@ -452,6 +476,8 @@ def _attributed_quote(
         if head is None:
             return _quoted(text, (after[0],), cue.span, mention)
     content_start = None if inverted else _content_start(words, cue)
+    if cue.verb not in SPEECH_CUES:
+        return _attitude(text, words, cue, mention, content_start, limit, inside)
     if cue.verb in THAT_ONLY_CUES and (content_start is None or words[content_start - 1].bare != "that"):
         return None
     # 3. Smith said (that) … — the content follows the cue.
@@ -476,6 +502,33 @@ def _attributed_quote(
     elif not _attribution_ends_sentence(text, cue, mention, stop):
         return None
     return _reported(text, tuple(parts), cue.span, mention, inside)
+
+
+def _attitude(
+    text: str,
+    words: list[_Word],
+    cue: _Cue,
+    mention: Span | None,
+    content_start: int | None,
+    limit: int,
+    inside: list[_Segment],
+) -> Quote | None:
+    """“Smith criticized the plan, …”: a named source, the verb, and its object up to the clause end."""
+    if mention is None or content_start is None:
+        return None
+    start = words[content_start].start
+    end = _trim_end(text, start, _clause_end(text, start, limit, inside))
+    if end <= start:
+        return None
+    return _reported(text, ((start, end),), cue.span, mention, inside)
+
+
+def _clause_end(text: str, start: int, limit: int, inside: list[_Segment]) -> int:
+    """Where the clause that starts at ``start`` ends: punctuation or a subordinating word outside quotation marks."""
+    for boundary in _CLAUSE_BOUNDARY.finditer(text, start, limit):
+        if not any(s.start <= boundary.start() < s.end for s in inside):
+            return boundary.start()
+    return limit
 
 
 def _inverted(text: str, words: list[_Word], cue: _Cue, stop: int) -> bool:
@@ -633,6 +686,9 @@ def _content_start(words: list[_Word], cue: _Cue) -> int | None:
     """Index of the first content word after the cue: after a near "that", after the person
     addressed, or right after the cue; None when the cue is not followed by content."""
     if words[cue.last].ends_clause:
+        # “Rubio says, win or lose, he’s staying”: content after the comma when the source opens the sentence.
+        if words[cue.last].text[-1] == "," and cue.first <= MAX_NAME_WORDS and cue.last + 1 < len(words):
+            return cue.last + 1 if cue.verb in SPEECH_CUES and _opens_sentence(words, cue) else None
         return None
     for offset, word in enumerate(words[cue.last + 1 : cue.last + 1 + MAX_WORDS_BEFORE_THAT]):
         if word.bare == "that" and word.lower and not word.ends_clause:
@@ -655,6 +711,11 @@ def _content_start(words: list[_Word], cue: _Cue) -> int | None:
     if position >= len(words) or words[position].bare in NON_CONTENT_STARTS and words[position].lower:
         return None  # "said to be", "asked about", "told in": the verb is used another way
     return position
+
+
+def _opens_sentence(words: list[_Word], cue: _Cue) -> bool:
+    """Whether only the source stands before the cue (no comma: nothing reported before it)."""
+    return not any(word.ends_clause for word in words[: cue.first])
 
 
 def _opens_quote(text: str, words: list[_Word], cue: _Cue, segment: _Segment) -> bool:
