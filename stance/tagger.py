@@ -1,0 +1,496 @@
+"""The learned quote tagger: a token classifier that marks content, source and cue spans.
+
+Each token gets three independent BIO tags, one per span type (content / source / cue), because
+PolNeAR nests attributions: the content of one quote can hold the source and cue of another
+("He said *she thinks* ..."). The model is the packaged MiniLM encoder, cut to its lower
+``num_layers`` layers, with a linear head of 3 x 3 logits per token. Long articles are read in
+windows of ``max_length`` tokens that overlap by ``stride`` tokens; each token takes its tags from
+the window where it sits furthest from an edge.
+
+Characters are the currency outside this module: the fast tokenizer's offset mapping takes gold
+spans to token tags (training) and tagged tokens back to character spans (prediction), and
+`assemble_quotes` turns those spans into `Quote` records (parts, kind, cue, mention; no speaker
+name — that is the speakers stage's job).
+
+Training lives in `stance.tagger_training`; this module only loads, runs and saves the model.
+"""
+
+from __future__ import annotations
+
+import bisect
+import importlib.metadata
+import json
+import logging
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import numpy as np
+
+from stance.encoder import (
+    base_record,
+    load_partial_weights,
+    load_safetensors,
+    packaged_encoder_dir,
+    packaged_encoder_state_dict,
+    save_partial_weights,
+)
+from stance.errors import ModelError
+from stance.records import Quote, QuoteKind, Span
+
+logger = logging.getLogger(__name__)
+
+SPAN_TYPES = ("content", "source", "cue")
+TAGS = ("O", "B", "I")
+OUTSIDE, BEGIN, INSIDE = range(len(TAGS))
+# One logit per (span type, tag): the head's outputs, in this order, reshaped to (types, tags).
+LABELS = tuple(f"{tag}-{span_type.upper()}" for span_type in SPAN_TYPES for tag in TAGS)
+IGNORE_INDEX = -100  # special and padding tokens carry no tag
+CONFIG_FILE = "stance_config.json"
+WEIGHTS_FILE = "model.safetensors"
+TASK = "quote-tagging"
+
+# Two content spans are one interrupted quote ("…,” he said. “…”) when no more than this many
+# characters separate them and the gap holds only attribution words and punctuation.
+MAX_INTERRUPTION_CHARS = 80
+# A cue or source further than this from its content belongs to another statement.
+MAX_LINK_CHARS = 200
+DOUBLE_QUOTE_MARKS = "\"“”„«»"
+OPENING_QUOTE_MARKS = "\"“„«‘"
+CLOSING_QUOTE_MARKS = "\"”»’"
+TRAILING_PUNCTUATION = ".,;:!?—–-"
+# A sentence ends at . ! or ? (optionally followed by closing marks) before white space, or at a
+# line break; good enough to keep attribution links within neighbouring sentences.
+SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+|\n+")
+ATTRIBUTION_GAP = re.compile(r"[\s\W]*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class TaggerConfig:
+    """How the tagger reads text; saved with the model in ``stance_config.json``."""
+
+    max_length: int = 256  # tokens per window, with [CLS] and [SEP]
+    stride: int = 32  # tokens shared by consecutive windows
+    num_layers: int = 4  # lower encoder layers kept from the base model
+    trained_layers: int = 2  # top layers fine-tuned (and saved) with the head
+    batch_size: int = 16  # windows per forward pass
+    quantize: bool = True  # dynamic int8 Linear layers at inference (CPU speed)
+
+    def __post_init__(self) -> None:
+        if self.max_length < 8 or not 0 <= self.stride < self.max_length - 2:
+            raise ModelError(
+                f"expected max_length >= 8 and 0 <= stride < max_length - 2, found "
+                f"max_length={self.max_length}, stride={self.stride}; lower the stride"
+            )
+        if not 0 <= self.trained_layers <= self.num_layers:
+            raise ModelError(
+                f"expected 0 <= trained_layers <= num_layers, found trained_layers="
+                f"{self.trained_layers}, num_layers={self.num_layers}"
+            )
+
+    @classmethod
+    def from_dict(cls, values: dict) -> TaggerConfig:
+        known = {field.name for field in fields(cls)}
+        return cls(**{key: value for key, value in values.items() if key in known})
+
+
+@dataclass(frozen=True)
+class TaggedText:
+    """The character spans the tagger found in one text, by type."""
+
+    contents: tuple[Span, ...]
+    sources: tuple[Span, ...]
+    cues: tuple[Span, ...]
+
+
+def token_windows(n_tokens: int, size: int, stride: int) -> list[tuple[int, int]]:
+    """``[start, end)`` token ranges of at most ``size`` tokens covering ``n_tokens``, consecutive
+    ranges sharing ``stride`` tokens."""
+    if n_tokens <= size:
+        return [(0, n_tokens)] if n_tokens else []
+    step = size - stride
+    starts = list(range(0, n_tokens - size, step)) + [n_tokens - size]
+    return [(start, start + size) for start in starts]
+
+
+def token_tags(
+    offsets: Sequence[tuple[int, int]], spans: dict[str, Sequence[tuple[int, int]]]
+) -> np.ndarray:
+    """BIO tags of shape (tokens, span types) for character ``spans`` by type.
+
+    A token is inside a span when their characters overlap; the first such token begins it.
+    Spans of one type that overlap each other (rare nested contents) keep the earlier one's tags.
+    """
+    tags = np.full((len(offsets), len(SPAN_TYPES)), OUTSIDE, dtype=np.int64)
+    if not len(offsets):
+        return tags
+    starts = np.array([start for start, _ in offsets])
+    ends = np.array([end for _, end in offsets])
+    for column, span_type in enumerate(SPAN_TYPES):
+        for start, end in sorted(spans.get(span_type, ())):
+            inside = np.flatnonzero((starts < end) & (ends > start))
+            if not len(inside) or (tags[inside, column] != OUTSIDE).any():
+                continue
+            tags[inside, column] = INSIDE
+            tags[inside[0], column] = BEGIN
+    return tags
+
+
+def tagged_spans(tags: Sequence[int], offsets: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character ``[start, end)`` spans of the BIO ``tags`` of one span type (an I after O
+    starts a span too)."""
+    spans = []
+    current: list[int] | None = None
+    for index, tag in enumerate(tags):
+        if tag == BEGIN or (tag == INSIDE and current is None):
+            if current is not None:
+                spans.append(current)
+            current = [offsets[index][0], offsets[index][1]]
+        elif tag == INSIDE:
+            current[1] = offsets[index][1]
+        elif current is not None:
+            spans.append(current)
+            current = None
+    if current is not None:
+        spans.append(current)
+    return [(start, end) for start, end in spans if end > start]
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span that starts or ends inside a word (a tagged word piece) to the whole word."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return start, end
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Start offsets of the sentences of ``text``, ascending."""
+    return [0] + [match.end() for match in SENTENCE_END.finditer(text)]
+
+
+def _sentence_of(starts: list[int], offset: int) -> int:
+    return bisect.bisect_right(starts, offset) - 1
+
+
+def quote_kind(text: str, parts: Sequence[Span]) -> QuoteKind:
+    """``direct`` when every part is inside quote marks, ``mixed`` when some quoted words are,
+    else ``indirect``."""
+    if all(_fully_quoted(part.text) for part in parts):
+        return "direct"
+    if any(mark in part.text for part in parts for mark in DOUBLE_QUOTE_MARKS):
+        return "mixed"
+    return "indirect"
+
+
+def _fully_quoted(part: str) -> bool:
+    stripped = part.strip().rstrip(TRAILING_PUNCTUATION)
+    body = stripped.rstrip(CLOSING_QUOTE_MARKS).rstrip(TRAILING_PUNCTUATION)
+    return (
+        len(stripped) > 1
+        and stripped[0] in OPENING_QUOTE_MARKS
+        and stripped[-1] in CLOSING_QUOTE_MARKS
+        and not any(mark in body[1:] for mark in DOUBLE_QUOTE_MARKS)
+    )
+
+
+def _gap(a: Span, b: Span) -> int:
+    """Characters between two spans (0 when they touch or overlap)."""
+    return max(0, b.start - a.end, a.start - b.end)
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _interrupted(text: str, first: Span, second: Span, attributions: Sequence[Span]) -> bool:
+    """Whether ``second`` continues the quote of ``first`` past an attribution ("…,” he said, “…")."""
+    gap_start, gap_end = first.end, second.start
+    if gap_end - gap_start > MAX_INTERRUPTION_CHARS:
+        return False
+    # A sentence that ends before the attribution starts a new statement ("X. She said Y").
+    if first.text.rstrip(CLOSING_QUOTE_MARKS)[-1:] in ".!?":
+        return False
+    covered = [(s.start, s.end) for s in attributions if gap_start <= s.start and s.end <= gap_end]
+    if not covered:
+        return False
+    rest = list(text[gap_start:gap_end])
+    for start, end in covered:
+        rest[start - gap_start : end - gap_start] = [" "] * (end - start)
+    return ATTRIBUTION_GAP.fullmatch("".join(rest)) is not None and not re.match(
+        r"\s*[.!?]", text[gap_start:gap_end]
+    )
+
+
+def _nearest(
+    candidates: Sequence[Span], anchors: Sequence[Span], sentences: list[int], allowed: range
+) -> Span | None:
+    """The candidate closest to any of ``anchors``, outside them, within the ``allowed`` sentences."""
+    best, best_gap = None, MAX_LINK_CHARS + 1
+    for candidate in candidates:
+        if any(_overlaps(candidate, anchor) for anchor in anchors):
+            continue
+        if _sentence_of(sentences, candidate.start) not in allowed:
+            continue
+        gap = min(_gap(candidate, anchor) for anchor in anchors)
+        if gap < best_gap:
+            best, best_gap = candidate, gap
+    return best
+
+
+def assemble_quotes(text: str, tagged: TaggedText) -> list[Quote]:
+    """Turn tagged spans into quotes: join interrupted contents, then link each quote to the
+    nearest cue (and the source nearest that cue) in the same or an adjacent sentence."""
+    attributions = sorted(tagged.sources + tagged.cues, key=lambda s: s.start)
+    groups: list[list[Span]] = []
+    for content in sorted(tagged.contents, key=lambda s: s.start):
+        if groups and _interrupted(text, groups[-1][-1], content, attributions):
+            groups[-1].append(content)
+        else:
+            groups.append([content])
+    sentences = sentence_starts(text)
+    quotes = []
+    for parts in groups:
+        first = _sentence_of(sentences, parts[0].start)
+        last = _sentence_of(sentences, parts[-1].end - 1)
+        allowed = range(first - 1, last + 2)
+        cue = _nearest(tagged.cues, parts, sentences, allowed)
+        # The speaker is named next to the cue ("the agency said", "said Smith").
+        mention = _nearest(tagged.sources, [cue] if cue else parts, sentences, allowed)
+        if mention is not None and any(_overlaps(mention, part) for part in parts):
+            mention = None
+        start, end = parts[0].start, parts[-1].end
+        quotes.append(
+            Quote(
+                start=start,
+                end=end,
+                text=text[start:end],
+                kind=quote_kind(text, parts),
+                parts=tuple(parts),
+                cue=cue,
+                mention=mention,
+            )
+        )
+    return quotes
+
+
+def library_versions() -> dict[str, str]:
+    versions = {}
+    for package in ("torch", "transformers", "tokenizers", "safetensors", "stance"):
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def trained_prefixes(config: TaggerConfig, base: dict | None) -> tuple[str, ...]:
+    """Names of the tensors training changes (and a model folder stores): the top layers and
+    the head, or everything when the model was not built on the packaged encoder."""
+    if base is None:
+        return ("",)
+    top = range(config.num_layers - config.trained_layers, config.num_layers)
+    return tuple(f"bert.encoder.layer.{layer}." for layer in top) + ("classifier.",)
+
+
+class QuoteTagger:
+    """A token-classification model plus its tokenizer and `TaggerConfig`.
+
+    ``base`` is the packaged encoder's record (`stance.encoder.base_record`) when the model was
+    built on it, so a saved folder stores only the trained tensors; None when the model is
+    self-contained (e.g. a tiny model built in a test).
+    """
+
+    def __init__(self, model, tokenizer, config: TaggerConfig, base: dict | None = None):
+        if not getattr(tokenizer, "is_fast", False):
+            raise ModelError(
+                f"expected a fast (Rust) tokenizer with offset mappings, found {type(tokenizer).__name__}; "
+                "save the tokenizer with tokenizer.json"
+            )
+        self.model = model
+        self.tokenizer = tokenizer
+        self.config = config
+        self.base = base
+        self.quantized = False
+
+    @classmethod
+    def from_packaged_encoder(cls, config: TaggerConfig | None = None) -> QuoteTagger:
+        """A new tagger on the packaged MiniLM encoder (lower ``num_layers`` layers, untrained head)."""
+        from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
+
+        config = config or TaggerConfig()
+        encoder_dir = packaged_encoder_dir()
+        bert_config = BertConfig.from_pretrained(
+            encoder_dir,
+            num_hidden_layers=config.num_layers,
+            num_labels=len(LABELS),
+            id2label=dict(enumerate(LABELS)),
+            label2id={label: index for index, label in enumerate(LABELS)},
+            # Dropout on attention probabilities doubles the cost of a training step on CPU.
+            attention_probs_dropout_prob=0.0,
+        )
+        model = BertForTokenClassification(bert_config)
+        model.load_state_dict(packaged_encoder_state_dict("bert."), strict=False)
+        tokenizer = AutoTokenizer.from_pretrained(encoder_dir)
+        return cls(model, tokenizer, config, base_record())
+
+    @classmethod
+    def load(cls, folder: str | Path, *, quantize: bool | None = None) -> QuoteTagger:
+        """Load a tagger saved by `save`, verifying its weights' sha256 (and the base's).
+
+        ``quantize`` overrides the saved config's choice of int8 inference.
+        """
+        from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
+
+        folder = Path(folder)
+        config_path = folder / CONFIG_FILE
+        if not config_path.is_file():
+            raise ModelError(
+                f"{folder}: expected a quote-tagger folder with {CONFIG_FILE}, found none; "
+                "train one with `stance train-tagger` or pass the shipped models/quote-tagger"
+            )
+        saved = json.loads(config_path.read_text(encoding="utf-8"))
+        if saved.get("task") != TASK or tuple(saved.get("labels", ())) != LABELS:
+            raise ModelError(
+                f"{config_path}: expected task {TASK!r} with labels {list(LABELS)}, found task "
+                f"{saved.get('task')!r} and labels {saved.get('labels')}; this is not a quote tagger "
+                "of this version of stance"
+            )
+        config = TaggerConfig.from_dict(saved["config"])
+        model = BertForTokenClassification(BertConfig.from_pretrained(folder))
+        base = saved.get("base")
+        if base is not None:
+            if base != base_record():
+                raise ModelError(
+                    f"{config_path}: expected the base encoder {base_record()}, found {base}; "
+                    "install the pinned base package or retrain the tagger"
+                )
+            load_partial_weights(model, folder, saved["weights_sha256"], base_prefix="bert.")
+        else:
+            weights = load_safetensors(folder / WEIGHTS_FILE, saved["weights_sha256"])
+            expected = model.state_dict()
+            model.load_state_dict(
+                {key: tensor.to(expected[key].dtype) for key, tensor in weights.items() if key in expected},
+                strict=False,
+            )
+        model.eval()
+        tagger = cls(model, AutoTokenizer.from_pretrained(folder), config, base)
+        if config.quantize if quantize is None else quantize:
+            tagger.quantize()
+        return tagger
+
+    def quantize(self) -> None:
+        """Swap the Linear layers for dynamic int8 ones: about twice as fast on CPU."""
+        import torch
+
+        with warnings.catch_warnings():
+            # Eager dynamic quantization is deprecated in favour of torchao, which is not a dependency.
+            warnings.simplefilter("ignore")
+            self.model = torch.ao.quantization.quantize_dynamic(
+                self.model.eval(), {torch.nn.Linear}, dtype=torch.qint8
+            )
+        self.quantized = True
+
+    def save(self, folder: str | Path, extra: dict | None = None) -> Path:
+        """Write the folder: config.json, tokenizer, model.safetensors (trained tensors, fp16)
+        and stance_config.json (labels, config, base and weight hashes, library versions, and
+        ``extra``, e.g. the training record)."""
+        if self.quantized:
+            raise ModelError("a quantized tagger can't be saved; load it with quantize=False first")
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.model.config.save_pretrained(folder)
+        self.tokenizer.save_pretrained(folder)
+        sha256 = save_partial_weights(self.model, folder, trained_prefixes(self.config, self.base))
+        record = {
+            "task": TASK,
+            "labels": list(LABELS),
+            "span_types": list(SPAN_TYPES),
+            "config": asdict(self.config),
+            "base": self.base,
+            "weights_sha256": sha256,
+            "versions": library_versions(),
+            **(extra or {}),
+        }
+        (folder / CONFIG_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        return folder
+
+    def encode(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+        """Token ids and character offsets of ``text``, without special tokens."""
+        encoded = self.tokenizer(
+            text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
+        )
+        return encoded["input_ids"], [tuple(pair) for pair in encoded["offset_mapping"]]
+
+    def windows(self, ids: Sequence[int]) -> list[tuple[int, int]]:
+        return token_windows(len(ids), self.config.max_length - 2, self.config.stride)
+
+    def window_inputs(self, pieces: Sequence[Sequence[int]]):
+        """Padded ``input_ids`` and ``attention_mask`` tensors for token windows, with [CLS]/[SEP]."""
+        import torch
+
+        width = max(len(piece) for piece in pieces) + 2
+        ids = torch.full((len(pieces), width), self.tokenizer.pad_token_id, dtype=torch.long)
+        mask = torch.zeros((len(pieces), width), dtype=torch.long)
+        for row, piece in enumerate(pieces):
+            tokens = [self.tokenizer.cls_token_id, *piece, self.tokenizer.sep_token_id]
+            ids[row, : len(tokens)] = torch.tensor(tokens)
+            mask[row, : len(tokens)] = 1
+        return ids, mask
+
+    def tag(self, texts: Sequence[str]) -> list[TaggedText]:
+        """The content, source and cue spans of each text (same length and order as ``texts``)."""
+        import torch
+
+        encoded = [self.encode(text) for text in texts]
+        jobs = [
+            (index, start, end)
+            for index, (ids, _) in enumerate(encoded)
+            for start, end in self.windows(ids)
+        ]
+        tags = [np.zeros((len(ids), len(SPAN_TYPES)), dtype=np.int64) for ids, _ in encoded]
+        centrality = [np.full(len(ids), -1) for ids, _ in encoded]
+        self.model.eval()
+        with torch.inference_mode():
+            for batch_start in range(0, len(jobs), self.config.batch_size):
+                batch = jobs[batch_start : batch_start + self.config.batch_size]
+                ids, mask = self.window_inputs([encoded[i][0][start:end] for i, start, end in batch])
+                logits = self.model(input_ids=ids, attention_mask=mask).logits
+                predicted = logits.view(*logits.shape[:2], len(SPAN_TYPES), len(TAGS)).argmax(-1).numpy()
+                for row, (index, start, end) in enumerate(batch):
+                    positions = np.arange(end - start)
+                    # Prefer the window where the token has the most context on both sides.
+                    score = np.minimum(positions, end - start - 1 - positions)
+                    better = score > centrality[index][start:end]
+                    centrality[index][start:end][better] = score[better]
+                    tags[index][start:end][better] = predicted[row, 1 : 1 + end - start][better]
+        return [
+            _spans_of(text, tag_array, offsets)
+            for text, tag_array, (_, offsets) in zip(texts, tags, encoded)
+        ]
+
+    def predict(self, texts: Sequence[str]) -> list[list[Quote]]:
+        """The quotes of each text (``speaker`` left None), same length and order as ``texts``."""
+        return [assemble_quotes(text, tagged) for text, tagged in zip(texts, self.tag(texts))]
+
+
+def _spans_of(text: str, tags: np.ndarray, offsets: Sequence[tuple[int, int]]) -> TaggedText:
+    by_type = []
+    for column in range(len(SPAN_TYPES)):
+        spans = [snap_to_words(text, start, end) for start, end in tagged_spans(tags[:, column], offsets)]
+        by_type.append(tuple(Span.of(text, start, end) for start, end in _disjoint(spans)))
+    return TaggedText(*by_type)
+
+
+def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge spans that overlap after snapping to words, in order."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]

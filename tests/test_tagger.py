@@ -1,0 +1,231 @@
+"""The quote tagger: windows, tag encoding and decoding, quote assembly, train -> save -> load.
+
+Code paths use a tiny random BERT with a word-piece vocabulary written to ``tmp_path``; only the
+last tests use the packaged encoder (one training step) and the shipped folder.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from conftest import ROOT
+from stance.cli import app
+from stance.errors import ModelError
+from stance.records import Span
+from stance.tagger import (
+    CONFIG_FILE,
+    LABELS,
+    SPAN_TYPES,
+    WEIGHTS_FILE,
+    QuoteTagger,
+    TaggedText,
+    TaggerConfig,
+    assemble_quotes,
+    quote_kind,
+    tagged_spans,
+    token_tags,
+    token_windows,
+)
+from stance.tagger_training import AnnotatedText, TaggerTrainingArguments, fit_tagger, read_annotated
+
+SHIPPED = ROOT / "models" / "quote-tagger"
+
+# News-style sentences written for these tests, with their attributions marked by hand.
+TRAINING_SENTENCES = [
+    ("The mayor said that the plan would cut costs.", "the plan would cut costs", "The mayor", "said"),
+    ("“We will not back down,” the senator told reporters.", "“We will not back down,”", "the senator", "told"),
+    ("Officials warned the storm could close schools.", "the storm could close schools", "Officials", "warned"),
+    ("According to the report, crime fell last year.", "crime fell last year", "the report", "According to"),
+]
+
+
+def annotated(sentence: str, content: str, source: str, cue: str) -> AnnotatedText:
+    def span(part: str) -> tuple[tuple[int, int], ...]:
+        start = sentence.index(part)
+        return ((start, start + len(part)),)
+
+    return AnnotatedText(sentence, {"content": span(content), "source": span(source), "cue": span(cue)})
+
+
+@pytest.fixture
+def tiny_tagger(tmp_path) -> QuoteTagger:
+    """A 2-layer BERT of width 16 with random weights, over a vocabulary of letters and the test words."""
+    import torch
+    from transformers import BertConfig, BertForTokenClassification, BertTokenizer
+
+    torch.manual_seed(0)
+    words = {word.lower() for sentence, *_ in TRAINING_SENTENCES for word in sentence.replace(",", " ").split()}
+    letters = [chr(code) for code in range(ord("a"), ord("z") + 1)]
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *letters, *(f"##{c}" for c in letters),
+             *".,;:!?“”‘’\"'—-", *sorted(words)]
+    vocab_file = tmp_path / "vocab.txt"
+    vocab_file.write_text("\n".join(dict.fromkeys(vocab)) + "\n", encoding="utf-8")
+    tokenizer = BertTokenizer(vocab=str(vocab_file))
+    config = BertConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=16,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=64,
+        num_labels=len(LABELS),
+        id2label=dict(enumerate(LABELS)),
+        label2id={label: index for index, label in enumerate(LABELS)},
+    )
+    model = BertForTokenClassification(config)
+    return QuoteTagger(model, tokenizer, TaggerConfig(max_length=16, stride=4, num_layers=2, batch_size=4, quantize=False))
+
+
+def assert_quotes_in_bounds(text: str, quotes) -> None:
+    for quote in quotes:
+        assert 0 <= quote.start < quote.end <= len(text)
+        assert text[quote.start : quote.end] == quote.text
+        for span in (*quote.parts, quote.cue, quote.mention):
+            if span is not None:
+                assert 0 <= span.start < span.end <= len(text)
+                assert text[span.start : span.end] == span.text
+        assert quote.speaker is None
+
+
+@pytest.mark.parametrize(
+    ("n_tokens", "size", "stride"), [(0, 10, 2), (5, 10, 2), (10, 10, 2), (11, 10, 2), (57, 10, 3), (300, 254, 32)]
+)
+def test_tagger_windows_cover_every_token_with_the_stride_as_overlap(n_tokens, size, stride):
+    windows = token_windows(n_tokens, size, stride)
+    covered = set()
+    for start, end in windows:
+        assert 0 <= start < end <= n_tokens and end - start <= size
+        covered.update(range(start, end))
+    assert covered == set(range(n_tokens))
+    for (_, end), (next_start, _) in zip(windows, windows[1:]):
+        assert end - next_start >= stride
+
+
+@pytest.mark.parametrize(("sentence", "content", "source", "cue"), TRAINING_SENTENCES)
+def test_tagger_tags_and_decoded_spans_round_trip(tiny_tagger, sentence, content, source, cue):
+    gold = annotated(sentence, content, source, cue)
+    _, offsets = tiny_tagger.encode(sentence)
+    tags = token_tags(offsets, gold.spans)
+    for column, span_type in enumerate(SPAN_TYPES):
+        assert tuple(tagged_spans(tags[:, column], offsets)) == gold.spans[span_type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("“We will win,”", "direct"),
+        ("\"Taxes are too high.\"", "direct"),
+        ("that the policy was “a disaster” for families", "mixed"),
+        ("that the plan would cut costs", "indirect"),
+        ("the agency’s record", "indirect"),
+    ],
+)
+def test_tagger_quote_kind_follows_the_quote_marks(text, expected):
+    assert quote_kind(text, [Span(0, len(text), text)]) == expected
+
+
+def spans_of(text: str, *parts: str) -> tuple[Span, ...]:
+    spans = []
+    for part in parts:
+        start = text.index(part)
+        spans.append(Span(start, start + len(part), part))
+    return tuple(spans)
+
+
+def test_tagger_assemble_joins_an_interrupted_quote_and_links_its_cue_and_source():
+    text = "“The numbers speak for themselves,” she said. “We are not done yet.”"
+    tagged = TaggedText(
+        contents=spans_of(text, "“The numbers speak for themselves,”", "“We are not done yet.”"),
+        sources=spans_of(text, "she"),
+        cues=spans_of(text, "said"),
+    )
+    [quote] = assemble_quotes(text, tagged)
+    assert [part.text for part in quote.parts] == [span.text for span in tagged.contents]
+    assert (quote.kind, quote.cue.text, quote.mention.text) == ("direct", "said", "she")
+    assert_quotes_in_bounds(text, [quote])
+
+
+def test_tagger_assemble_keeps_separate_statements_with_their_own_speakers():
+    text = "The governor said taxes will fall. Critics argued the cuts will hurt schools."
+    tagged = TaggedText(
+        contents=spans_of(text, "taxes will fall", "the cuts will hurt schools"),
+        sources=spans_of(text, "The governor", "Critics"),
+        cues=spans_of(text, "said", "argued"),
+    )
+    quotes = assemble_quotes(text, tagged)
+    assert [(q.mention.text, q.cue.text, q.kind) for q in quotes] == [
+        ("The governor", "said", "indirect"),
+        ("Critics", "argued", "indirect"),
+    ]
+
+
+def test_tagger_train_save_load_gives_identical_predictions(tiny_tagger, tmp_path):
+    texts = [annotated(*row) for row in TRAINING_SENTENCES]
+    record = fit_tagger(tiny_tagger, texts, TaggerTrainingArguments(max_steps=3, log_every=1))
+    assert record["steps"] == 3 and len(record["losses"]) == 3
+    folder = tiny_tagger.save(tmp_path / "tagger")
+    saved = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
+    assert saved["labels"] == list(LABELS) and saved["base"] is None
+    loaded = QuoteTagger.load(folder)
+    articles = [sentence + " " + sentence for sentence, *_ in TRAINING_SENTENCES]
+    assert loaded.tag(articles) == tiny_tagger.tag(articles)
+    predicted = loaded.predict(articles)
+    assert predicted == tiny_tagger.predict(articles)
+    for text, quotes in zip(articles, predicted):
+        assert_quotes_in_bounds(text, quotes)
+    # Quantized inference runs on the same inputs and keeps spans in bounds.
+    for text, quotes in zip(articles, QuoteTagger.load(folder, quantize=True).predict(articles)):
+        assert_quotes_in_bounds(text, quotes)
+
+
+def test_tagger_load_refuses_changed_weights_and_foreign_folders(tiny_tagger, tmp_path):
+    folder = tiny_tagger.save(tmp_path / "tagger")
+    weights = folder / WEIGHTS_FILE
+    weights.write_bytes(weights.read_bytes()[:-1] + b"\0")
+    with pytest.raises(ModelError, match="sha256 mismatch"):
+        QuoteTagger.load(folder)
+    with pytest.raises(ModelError, match=CONFIG_FILE):
+        QuoteTagger.load(tmp_path)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.sampled_from(list("ab said “”\"'.,\n é😀")) | st.characters(), max_size=200))
+def test_tagger_predictions_stay_in_bounds_on_any_text(tiny_tagger, text):
+    [quotes] = tiny_tagger.predict([text])
+    assert_quotes_in_bounds(text, quotes)
+
+
+def test_tagger_cli_trains_a_folder_on_the_packaged_encoder(tmp_path, seed_text):
+    rows = [
+        {"id": str(index), "text": sentence, "quotes": [{key: [{"start": s, "end": e}] for key, ((s, e),) in annotated(sentence, *rest).spans.items()}]}
+        for index, (sentence, *rest) in enumerate(TRAINING_SENTENCES)
+    ]
+    data = tmp_path / "train.jsonl"
+    data.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    assert len(read_annotated(data)) == len(rows)
+    output = tmp_path / "tagger"
+    result = CliRunner().invoke(
+        app, ["train-tagger", "--train", str(data), "--output", str(output), "--max-steps", "1",
+              "--max-length", "32", "--stride", "8", "--layers", "2", "--trained-layers", "1"],
+    )
+    assert result.exit_code == 0, result.output
+    assert {path.name for path in output.iterdir()} >= {CONFIG_FILE, WEIGHTS_FILE, "config.json", "README.md", "tokenizer.json"}
+    # Only the trained layer and the head are stored: far smaller than the 90 MB base.
+    assert (output / WEIGHTS_FILE).stat().st_size < 5_000_000
+    tagger = QuoteTagger.load(output)
+    [quotes] = tagger.predict([seed_text])
+    assert_quotes_in_bounds(seed_text, quotes)
+
+
+@pytest.mark.skipif(not (SHIPPED / CONFIG_FILE).is_file(), reason="models/quote-tagger not trained yet")
+def test_tagger_shipped_model_finds_the_seed_articles_statements(seed_text):
+    [quotes] = QuoteTagger.load(SHIPPED).predict([seed_text])
+    assert_quotes_in_bounds(seed_text, quotes)
+    found = " ".join(quote.text for quote in quotes)
+    assert "Smart and effective immigration enforcement" in found
+    assert any(quote.mention is not None for quote in quotes)
