@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 from dataclasses import dataclass, replace
 
 from stance.records import Quote, QuoteKind, Span
@@ -91,7 +92,7 @@ THAT_ONLY_CUES = frozenset(
     show shows showed shown find finds found indicate indicates indicated know knows knew feel feels
     felt agree agrees agreed continue continues continued mention mentions mentioned reveal reveals
     revealed signaled expect expects maintain maintains maintained hinted fear fears feared worry
-    worries worried doubt doubts doubted confirm confirms confirmed
+    worries worried doubt doubts doubted confirm confirms confirmed add adds added
     """.split()
 )
 # Verbs whose next word makes a two-word cue ("called for", "pointed out").
@@ -131,6 +132,7 @@ INTRO_WORDS = frozenset(
 )
 # Prepositions after a cue that show it is used another way ("said to be", "asked about").
 NON_CONTENT_STARTS = frozenset("by to for about on in of with at from into as".split())
+POSSESSIVES = frozenset("my your our his her its their whose".split())
 # Words that end a time phrase, not a source ("a month ago announced", "last week said").
 TIME_WORDS = frozenset(
     """
@@ -172,7 +174,33 @@ _COLON_SOURCE = re.compile(
     r"([A-Z][\w.’'&-]*(?:\s+(?:[A-Z][\w.’'&-]*|and|of|de|van|von)){0,5})(:)\s+(?=\S)"
 )
 _CLAUSE_BOUNDARY = re.compile(r"[,;:—–(]|\s(?:because|while|but|although|after|before|when|since|who|which)\s")
+
+
+def _trie_pattern(words: frozenset[str] | set[str]) -> str:
+    """A regex alternation of ``words`` factored by shared prefixes, which the regex engine scans far
+    faster than a flat list of hundreds of words."""
+    branches: dict[str, set[str]] = {}
+    for word in words:
+        branches.setdefault(word[:1], set()).add(word[1:])
+    alternatives = []
+    for head, tails in sorted(branches.items()):
+        if head == "":
+            continue
+        rest = {tail for tail in tails if tail}
+        inner = _trie_pattern(rest) if rest else ""
+        if not rest:
+            alternatives.append(re.escape(head))
+        else:
+            alternatives.append(re.escape(head) + f"(?:{inner})" + ("?" if "" in tails else ""))
+    return "|".join(alternatives)
+
+
+# A quick test that a sentence may hold a cue at all, before it is cut into words.
+_CUE_CANDIDATE = re.compile(
+    r"\b(?:" + _trie_pattern(SPEECH_CUES | ATTITUDE_CUES | set(PHRASAL_CUES) | {"according", "According"}) + r")\b"
+)
 _TRAILING = " \t,;:—–-"
+_DANGLING = re.compile(r"\s(?:and|but|or)$")
 _WORD_EDGES = "\"“”‘’'«»(),;:.!?—–[]"
 
 
@@ -185,20 +213,13 @@ class _Segment:
     closed: bool
 
 
-@dataclass(frozen=True)
-class _Word:
+class _Word(NamedTuple):
     start: int
     end: int
     text: str
     bare: str  # lower case, without surrounding punctuation
-
-    @property
-    def lower(self) -> bool:
-        return self.text[:1].islower()
-
-    @property
-    def ends_clause(self) -> bool:
-        return self.text[-1] in ",;:.!?)—–"
+    lower: bool  # starts with a lower-case letter
+    ends_clause: bool  # ends with punctuation that closes a clause
 
 
 def extract_quotes(text: str) -> list[Quote]:
@@ -336,6 +357,12 @@ def _paragraph_quotes(text: str, start: int, end: int, segments: list[_Segment])
             if previous is None:
                 yield found[-1]
             continue
+        led = _colon_lead_in(text, begin, inside)
+        if led is not None:
+            if previous is not None:
+                yield previous
+            previous = led
+            continue
         lone = _lone_quote(text, begin, stop, inside)
         if lone is None:
             continue
@@ -365,6 +392,28 @@ def _colon_quote(text: str, start: int, end: int, segments: list[_Segment]) -> Q
     )
 
 
+def _colon_lead_in(text: str, begin: int, inside: list[_Segment]) -> Quote | None:
+    """“Their leader, Rep. Ana Cruz, put it bluntly: “…”” — a named subject, a colon, a quote."""
+    if not inside:
+        return None
+    lead = text[begin : inside[0].start].rstrip()
+    if not lead.endswith(":") or len(lead.split()) > MAX_SOURCE_WORDS + 2:
+        return None
+    words = _words(text, begin, begin + len(lead) - 1, [])
+    last = max((i for i, word in enumerate(words) if not word.lower and i), default=None)
+    colon = begin + len(lead) - 1
+    if last is None:
+        subject = _sentence_subject(text, words)
+        return None if subject is None else _quoted(text, (inside[0],), Span.of(text, colon, colon + 1), subject)
+    first = last
+    while first > 0 and not words[first - 1].ends_clause and (
+        not words[first - 1].lower or words[first - 1].bare in ("of", "and")
+    ):
+        first -= 1
+    mention = Span.of(text, words[first].start, _strip_end(words[last]))
+    return _quoted(text, (inside[0],), Span.of(text, colon, colon + 1), mention)
+
+
 def _lone_quote(text: str, begin: int, stop: int, inside: list[_Segment]) -> _Segment | None:
     """A quoted sentence with no cue of its own: it must open the sentence and read as speech."""
     if not inside or inside[0].start != begin:
@@ -392,11 +441,15 @@ def _quoted(text: str, segments: tuple[_Segment, ...], cue: Span | None, mention
 
 def _words(text: str, begin: int, stop: int, inside: list[_Segment]) -> list[_Word]:
     """The words of a sentence that are outside quotation marks."""
-    return [
-        _Word(m.start(), m.end(), m.group(), m.group().strip(_WORD_EDGES).lower())
-        for m in _WORD.finditer(text, begin, stop)
-        if not any(s.start <= m.start() < s.end for s in inside)
-    ]
+    words = []
+    for match in _WORD.finditer(text, begin, stop):
+        start, word = match.start(), match.group()
+        if inside and any(s.start <= start < s.end for s in inside):
+            continue
+        bare = word.strip(_WORD_EDGES).lower()
+        ends_clause = word[-1] in ",;:!?)—–" or word[-1] == "." and bare not in ABBREVIATIONS
+        words.append(_Word(start, match.end(), word, bare, word[0].islower(), ends_clause))
+    return words
 
 
 @dataclass(frozen=True)
@@ -416,29 +469,49 @@ def _cues(text: str, words: list[_Word]) -> Iterator[_Cue]:
             continue
         elif word.bare in PHRASAL_CUES and following in PHRASAL_CUES[word.bare]:
             yield _Cue(Span.of(text, word.start, _strip_end(words[index + 1])), index, index + 1, word.bare)
+        elif word.bare.endswith("ing") and index and not _leads_participle(words[index - 1]):
+            continue  # “a warning”, “the saying”: a noun, not a report
         elif (word.bare in SPEECH_CUES or word.bare in ATTITUDE_CUES) and word.text.rstrip(_WORD_EDGES).lower().endswith(word.bare):
             yield _Cue(Span.of(text, word.start, _strip_end(word)), index, index, word.bare)
 
 
+def _leads_participle(previous: _Word) -> bool:
+    """Whether an -ing cue after ``previous`` is a verb (“…, saying”) rather than a noun (“a warning”)."""
+    return previous.bare not in DETERMINERS and previous.bare not in POSSESSIVES
+
+
 def _sentence_quotes(text: str, begin: int, stop: int, inside: list[_Segment]) -> Iterator[Quote]:
     """The attributed quotes of one sentence: at most one per cue outside quotation marks."""
+    candidate = _CUE_CANDIDATE.search(text, begin, stop)
+    if candidate is None:
+        return
     words = _words(text, begin, stop, inside)
     cues = list(_cues(text, words))
     last_mention: Span | None = None
     for number, cue in enumerate(cues):
-        limit = stop
-        if number + 1 < len(cues) and _coordinated(words, cues[number + 1]):
-            limit = words[cues[number + 1].first].start
+        starts = (_next_report_start(text, words, later) for later in cues[number + 1 :])
+        limit = next((start for start in starts if start is not None), stop)
         quote = _attributed_quote(text, words, cue, begin, stop, limit, inside, last_mention)
         if quote is not None:
             last_mention = quote.mention or last_mention
             yield quote
 
 
-def _coordinated(words: list[_Word], cue: _Cue) -> bool:
-    """Whether a later cue starts a report of its own (“…, adding that …”, “… and said …”)."""
-    before = words[cue.first - 1] if cue.first else None
-    return before is not None and (before.text[-1] in ",;" or before.bare in ("and", "but"))
+def _next_report_start(text: str, words: list[_Word], cue: _Cue) -> int | None:
+    """Where a later cue's report starts when it is coordinated with the current one (“…, adding
+    that …”, “… and said …”, “…, and analysts warned …”); None when it is nested inside the content."""
+    if not cue.first:
+        return None
+    before = words[cue.first - 1]
+    if before.text[-1] in ",;" or before.bare in ("and", "but"):
+        return words[cue.first].start
+    source = _source_before(text, words, cue.first)
+    if source is None:
+        return None
+    opening = text[: source.start].rstrip()
+    if opening.endswith((",", ";", ", and", ", but", ", while", "; and")):
+        return source.start
+    return None
 
 
 def _attributed_quote(
@@ -478,8 +551,8 @@ def _attributed_quote(
     content_start = None if inverted else _content_start(words, cue)
     if cue.verb not in SPEECH_CUES:
         return _attitude(text, words, cue, mention, content_start, limit, inside)
-    if cue.verb in THAT_ONLY_CUES and (content_start is None or words[content_start - 1].bare != "that"):
-        return None
+    if cue.verb in THAT_ONLY_CUES and content_start is not None and words[content_start - 1].bare != "that":
+        content_start = None  # "found the keys", "added 400 spaces": not a report
     # 3. Smith said (that) … — the content follows the cue.
     if content_start is not None and (mention is not None or cue.verb in ("said", "says", "say")):
         content_end = _trim_end(text, words[content_start].start, limit)
@@ -590,7 +663,7 @@ def _np_start(words: list[_Word], last: int) -> int | None:
             break
         if previous.bare in CLAUSE_WORDS and not _joins_names(words, first - 1):
             break
-        if previous.lower and (previous.bare in SPEECH_CUES or previous.bare in NON_CONTENT_STARTS and first == last):
+        if previous.lower and (previous.bare in SPEECH_CUES or previous.bare in NON_CONTENT_STARTS - {"of"} and first == last):
             break
         first -= 1
     phrase = words[first : last + 1]
@@ -619,6 +692,12 @@ def _appositive_source(text: str, words: list[_Word], comma_word: int) -> Span |
     """“Joanne Lin, ACLU legislative counsel, said”: the name before the appositive, with it."""
     position = comma_word - 1
     while position >= 0 and comma_word - position < MAX_APPOSITIVE_WORDS:
+        if words[position].bare in INTRO_WORDS and position and words[position - 1].text[-1] == ",":
+            # “The chamber, in a statement, said”: a parenthetical, not an appositive — the source is before it.
+            first = _np_start(words, position - 1)
+            if first is None:
+                return None
+            return Span.of(text, words[first].start, _strip_end(words[position - 1]))
         word = words[position]
         if word.text[-1] in ".;:!?\"”" or word.lower and (word.bare in SPEECH_CUES or word.bare in FINITE_VERBS):
             return None
@@ -643,14 +722,21 @@ def _sentence_subject(text: str, words: list[_Word]) -> Span | None:
             return None
         start = commas[0] + 1
     end = start
+    described = start < len(words) and words[start].bare in DETERMINERS
     while end < len(words) and end - start < MAX_NAME_WORDS:
         word = words[end]
-        if word.lower and word.bare not in ("the", "of", "and") and not (end == start and word.bare in SUBJECT_PRONOUNS):
+        common_noun = described and word.lower and not (
+            word.bare in SPEECH_CUES or word.bare in ATTITUDE_CUES or word.bare in AUXILIARIES
+            or word.bare in CLAUSE_WORDS or word.bare.endswith("ed")
+        )
+        if word.lower and word.bare not in ("the", "of", "and") and not common_noun and not (
+            end == start and word.bare in SUBJECT_PRONOUNS
+        ):
             break
         end += 1
         if word.ends_clause:
             break
-    if end == start or words[end - 1].lower and words[end - 1].bare not in SUBJECT_PRONOUNS:
+    if end == start or words[end - 1].bare in DETERMINERS:
         return None
     return Span.of(text, words[start].start, _strip_end(words[end - 1]))
 
@@ -787,11 +873,14 @@ def _reported(
 
 
 def _trim_end(text: str, start: int, end: int) -> int:
-    """``end`` moved back over spaces, dashes, commas and a final stop outside quotation marks."""
+    """``end`` moved back over spaces, dashes, commas, a final stop outside quotation marks and a
+    dangling conjunction (“…, and”)."""
     while end > start:
         last = text[end - 1]
         if last in _TRAILING or last in ".!?" and text[end - 2 : end - 1] not in ("”", '"', "."):
             end -= 1
+        elif _DANGLING.search(text, start, end):
+            end = _DANGLING.search(text, start, end).start()
         else:
             break
     return end
