@@ -83,6 +83,14 @@ ATTITUDE_CUES = frozenset(
     pledged vowed hopes hoped plans planned intends intended
     """.split()
 )
+# Cues whose content may be a to-infinitive ("vowed to repeal the law").
+INFINITIVE_CUES = frozenset(
+    """
+    want wants wanted promise promises promised vow vows vowed pledge pledges pledged refuse refuses
+    refused seek seeks sought plan plans planned intend intends intended hope hopes hoped urge urges
+    urged expect expects expected threaten threatens threatened
+    """.split()
+)
 # Cues followed first by the person addressed, then the content ("told reporters that ...").
 ADDRESS_CUES = frozenset("tell tells told telling assure assures assured warn warns warned".split())
 # Cues that report something only with a "that" clause ("the poll found that ..."); otherwise
@@ -336,6 +344,8 @@ def _is_abbreviation(text: str, begin: int, period: int) -> bool:
     while word_start > begin and not text[word_start - 1].isspace() and text[word_start - 1] not in "(“\"":
         word_start -= 1
     word = text[word_start:period].lower()
+    if word == "no":  # “No. 2” abbreviates number; “said no.” ends a sentence
+        return text[period + 1 : period + 3].strip()[:1].isdigit()
     return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
@@ -794,7 +804,11 @@ def _content_start(words: list[_Word], cue: _Cue) -> int | None:
                 break
         if position == cue.last + 1:
             return None
-    if position >= len(words) or words[position].bare in NON_CONTENT_STARTS and words[position].lower:
+    if position >= len(words):
+        return None
+    if words[position].bare == "to" and cue.verb in INFINITIVE_CUES:
+        return position  # "wants to ...", "vowed to ...": the plan is the content
+    if words[position].bare in NON_CONTENT_STARTS and words[position].lower:
         return None  # "said to be", "asked about", "told in": the verb is used another way
     return position
 

@@ -1,0 +1,103 @@
+"""Throughput of quote extraction, single process, on the PolNeAR dev texts.
+
+Measures articles per second of `stance.quotes.extract_quotes` alone and of extraction followed by
+speaker resolution (`stance.speakers.resolve_speakers`), over several repeats, and reports the
+median. Prints a table and writes the figures as JSON.
+
+    python benchmarks/extraction.py                      # ../shared/data/polnear/dev.jsonl
+    python benchmarks/extraction.py --repeats 7 --output benchmarks/results/extraction.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from stance.quotes import extract_quotes
+from stance.speakers import resolve_speakers
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_GOLD = ROOT.parent / "shared" / "data" / "polnear" / "dev.jsonl"
+
+
+def read_texts(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line)["text"] for line in lines if line.strip()]
+
+
+def extract_and_resolve(text: str) -> None:
+    resolve_speakers(text, extract_quotes(text))
+
+
+def articles_per_second(run: Callable[[str], object], texts: list[str], repeats: int) -> dict:
+    """Median (and spread) of articles/s over ``repeats`` passes, after one warm-up pass.
+
+    Wall-clock rates are the figure; CPU-time rates (this process only) are reported beside them
+    because a shared machine slows the wall clock without changing the work done.
+    """
+    for text in texts[:10]:
+        run(text)
+    rates, cpu_rates = [], []
+    for _ in range(repeats):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for text in texts:
+            run(text)
+        rates.append(len(texts) / (time.perf_counter() - started))
+        cpu_rates.append(len(texts) / max(time.process_time() - cpu_started, 1e-9))
+    return {
+        "median": statistics.median(rates),
+        "min": min(rates),
+        "max": max(rates),
+        "cpu_median": statistics.median(cpu_rates),
+        "repeats": [round(rate, 1) for rate in rates],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="PolNeAR-format JSONL (its texts are used).")
+    parser.add_argument("--repeats", type=int, default=5, help="Timed passes over the texts.")
+    parser.add_argument("--output", type=Path, default=None, help="Write the figures here as JSON.")
+    args = parser.parse_args(argv)
+    if not args.gold.is_file():
+        print(f"error: no file {args.gold}; pass --gold with a PolNeAR-format JSONL file", file=sys.stderr)
+        return 2
+    texts = read_texts(args.gold)
+    results = {
+        "gold": str(args.gold),
+        "articles": len(texts),
+        "characters": sum(len(text) for text in texts),
+        "python": platform.python_version(),
+        "machine": platform.processor() or platform.machine(),
+        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+        "stages": {
+            "extract_quotes": articles_per_second(extract_quotes, texts, args.repeats),
+            "extract_quotes + resolve_speakers": articles_per_second(extract_and_resolve, texts, args.repeats),
+        },
+    }
+    table = Table(title=f"Extraction throughput, {len(texts)} articles, single process, {args.repeats} repeats")
+    for column in ("stage", "median articles/s", "min", "max", "median by CPU time"):
+        table.add_column(column, justify="left" if column == "stage" else "right")
+    for stage, rate in results["stages"].items():
+        table.add_row(
+            stage, *(f"{rate[key]:.0f}" for key in ("median", "min", "max", "cpu_median"))
+        )
+    Console().print(table)
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
