@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from stance.records import (
+    DEFAULT_TARGET,
+    STANCE_LABELS,
+    Analysis,
+    Quote,
+    Speaker,
+    SpeakerStance,
+    Span,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
@@ -81,3 +92,92 @@ def scripted_extract(article):
 def scripted_quotes(monkeypatch):
     """Make the pipeline read quotes as `scripted_extract` does."""
     monkeypatch.setattr("stance.pipeline.extract", scripted_extract)
+
+
+# A hand-built analysis of the seed article: the quotes, speakers and stances a careful reader
+# would record, with made-up probabilities. For tests of stages downstream of classification
+# (report, writing) that must not depend on the extractor or on a model's quality.
+# (speaker, kind, stated sentence, quoted content, mention, cue, (favor, against, neutral))
+_SEED_QUOTES = (
+    ("John Morton", "direct",
+     '"These year-end totals indicate that we are making progress," Director John Morton says',
+     '"These year-end totals indicate that we are making progress,"', "Director John Morton", "says",
+     (0.80, 0.05, 0.15)),
+    ("ICE", "indirect",
+     "Immigration and Customs Enforcement says the numbers show a focus on priority groups",
+     "the numbers show a focus on priority groups", "Immigration and Customs Enforcement", "says",
+     (0.60, 0.05, 0.35)),
+    ("ICE", "indirect", "Nearly 55% had been convicted of felonies or misdemeanors, it says",
+     "Nearly 55% had been convicted of felonies or misdemeanors", "it", "says", (0.55, 0.05, 0.40)),
+    ("ICE", "mixed", "The year-end removal numbers “underscore the administration’s focus on removing "
+     "individuals … that fall into priority areas” such as lawbreakers, threats to national security "
+     "and repeat violators, the agency said",
+     "The year-end removal numbers “underscore the administration’s focus on removing individuals … "
+     "that fall into priority areas” such as lawbreakers, threats to national security and repeat "
+     "violators", "the agency", "said", (0.70, 0.05, 0.25)),
+    ("Gregory Palmore", "indirect", "about 74% of the 20,450 removals were of people with criminal "
+     "records, said Gregory Palmore", "about 74% of the 20,450 removals were of people with criminal "
+     "records", "Gregory Palmore", "said", (0.30, 0.05, 0.65)),
+    ("John Morton", "direct", "“Smart and effective immigration enforcement relies on setting "
+     "priorities for removal and executing on those priorities,” said agency Director John Morton",
+     "“Smart and effective immigration enforcement relies on setting priorities for removal and "
+     "executing on those priorities,”", "agency Director John Morton", "said", (0.85, 0.03, 0.12)),
+    ("Joanne Lin", "direct", "“All told, this administration has deported nearly 1.2 million people, "
+     "leaving a wake of devastation in Latino communities across the nation,” Joanne Lin, ACLU "
+     "legislative counsel, said", "“All told, this administration has deported nearly 1.2 million "
+     "people, leaving a wake of devastation in Latino communities across the nation,”", "Joanne Lin",
+     "said", (0.03, 0.90, 0.07)),
+    ("Joanne Lin", "mixed", "Lin also said the deportations represent “uncontrolled, unwarranted” "
+     "spending", "the deportations represent “uncontrolled, unwarranted” spending", "Lin", "said",
+     (0.05, 0.85, 0.10)),
+    ("Janet Napolitano", "direct", "“What … critics will ignore is that while the overall number of "
+     "individuals removed will exceed prior years, the composition of that number will have "
+     "fundamentally changed,” she said", "“What … critics will ignore is that while the overall number "
+     "of individuals removed will exceed prior years, the composition of that number will have "
+     "fundamentally changed,”", "she", "said", (0.70, 0.10, 0.20)),
+    ("Janet Napolitano", "indirect", "Napolitano said the approach is a common-sense way to tackle "
+     "immigration problems with limited resources", "the approach is a common-sense way to tackle "
+     "immigration problems with limited resources", "Napolitano", "said", (0.65, 0.05, 0.30)),
+)
+_SEED_SPEAKERS = (
+    ("John Morton", "person", "Director"),
+    ("ICE", "organization", None),
+    ("Gregory Palmore", "person", "ICE Houston office"),
+    ("Joanne Lin", "person", "ACLU legislative counsel"),
+    ("Janet Napolitano", "person", "Secretary of Homeland Security"),
+)
+
+
+def _located(text: str, piece: str, within: int = 0) -> Span:
+    start = text.index(piece, within)
+    return Span.of(text, start, start + len(piece))
+
+
+def build_seed_analysis(text: str) -> Analysis:
+    """The hand-built `Analysis` of the seed article (see `_SEED_QUOTES`)."""
+    quotes = []
+    for speaker, kind, sentence, content, mention, cue, probabilities in _SEED_QUOTES:
+        at = text.index(sentence)
+        part = _located(text, content, at)
+        scores = dict(zip(STANCE_LABELS, probabilities))
+        quotes.append(
+            Quote(part.start, part.end, part.text, kind, (part,),
+                  cue=_located(text, cue, at + sentence.rindex(cue)),
+                  mention=_located(text, mention, at + sentence.rindex(mention)),
+                  speaker=speaker, stance=max(scores, key=scores.get), scores=scores)
+        )
+    quotes.sort(key=lambda quote: quote.start)
+    speakers, stances = [], []
+    for name, kind, role in _SEED_SPEAKERS:
+        said = [quote for quote in quotes if quote.speaker == name]
+        speakers.append(Speaker(name, kind, role, mentions=tuple(q.mention for q in said)))
+        counts = Counter(quote.stance for quote in said)
+        scores = {label: sum(q.scores[label] for q in said) / len(said) for label in STANCE_LABELS}
+        stances.append(SpeakerStance(name, kind, role, counts.most_common(1)[0][0], scores, len(said),
+                                     {label: counts[label] for label in STANCE_LABELS}))
+    return Analysis(SEED.stem, text, DEFAULT_TARGET, tuple(quotes), tuple(speakers), tuple(stances))
+
+
+@pytest.fixture(scope="session")
+def seed_analysis(seed_text: str) -> Analysis:
+    return build_seed_analysis(seed_text)

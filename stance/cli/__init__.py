@@ -26,6 +26,7 @@ app.add_typer(evaluate_app, name="evaluate")
 from stance.cli import quotes  # noqa: E402,F401
 from stance.cli import evaluate_quotes  # noqa: E402,F401
 from stance.cli import analyze  # noqa: E402,F401
+from stance.cli import report  # noqa: E402,F401
 
 
 def main() -> None:

@@ -1,0 +1,59 @@
+"""`stance report`: an HTML page (and optionally a PNG chart) of who said what, and their stances."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from stance.aggregate import merge_corpus
+from stance.cli import app
+from stance.cli.common import Inputs, Output, output_stream
+from stance.errors import EXIT_SOME_FAILED, InputError
+from stance.pipeline import Pipeline
+from stance.reading import read_documents
+from stance.records import DEFAULT_TARGET, Analysis, Failure
+from stance.report import DEFAULT_TITLE, render_report, save_chart_png
+
+
+@app.command("report")
+def report_cli(
+    paths: list[Path] = Inputs,
+    output: Path | None = Output,
+    target: str = typer.Option(
+        DEFAULT_TARGET, "--target", "-t", help='Stance toward what; a .jsonl row\'s own "target" wins.'
+    ),
+    model: str | None = typer.Option(
+        None, "--model", "-m", help="Model folder, short name in models/, or hub id. Default: shipped model."
+    ),
+    png: Path | None = typer.Option(
+        None, "--png", dir_okay=False, help="Also draw the stance chart to this PNG (needs matplotlib)."
+    ),
+    title: str = typer.Option(DEFAULT_TITLE, "--title", help="The page's title."),
+) -> None:
+    """Write an HTML report: speaker tables, stance charts and every article with its quotes highlighted."""
+    pipeline = Pipeline(model)
+    analyses: list[Analysis] = []
+    failures = 0
+    for result in pipeline.analyze(read_documents(paths), target):
+        if isinstance(result, Failure):
+            failures += 1
+            typer.echo(f"Skipped {result.origin}: {result.reason}", err=True)
+        else:
+            analyses.append(result)
+    if not analyses:
+        raise InputError(", ".join(map(str, paths)), "expected at least one readable document, found none")
+
+    targets = {analysis.target for analysis in analyses}
+    # A stance is toward one target: speakers are merged across articles only if they share it.
+    corpus = merge_corpus(a.stances for a in analyses) if len(analyses) > 1 and len(targets) == 1 else None
+    if len(targets) > 1:
+        typer.echo(f"The articles have {len(targets)} targets: no speaker table across them.", err=True)
+    with output_stream(output) as stream:
+        stream.write(render_report(analyses, corpus, title=title))
+    if png is not None:
+        save_chart_png(corpus if corpus is not None else analyses[0].stances, png, title=title)
+    if output is not None:
+        typer.echo(f"Wrote {output} ({len(analyses)} articles)" + (f" and {png}" if png else ""), err=True)
+    if failures:
+        raise typer.Exit(EXIT_SOME_FAILED)

@@ -1,0 +1,255 @@
+"""The HTML report, checked on the markup: escaping, counts, lazy bodies, the chart data, the CLI.
+
+What a person sees in a browser is checked in test_report_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import replace
+from html.parser import HTMLParser
+
+import pytest
+from typer.testing import CliRunner
+
+from stance.cli import app
+from stance.errors import EXIT_SOME_FAILED
+from stance.records import Analysis, Quote, Span, SpeakerStance
+from stance.report import (
+    OPEN_ARTICLES,
+    _script_json,
+    chart_rows,
+    render_report,
+    save_chart_png,
+)
+
+HOSTILE = (
+    'Intro.\n<script>window.pwned = 1</script> <img src=x onerror="window.pwned = 2">\n'
+    'Ann Lee said: "Close </script><!-- the <b>camps</b> & ports."\n'
+)
+
+
+class _Text(HTMLParser):
+    """Collects what a browser would show as text (character references resolved)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.chunks.append(data)
+
+
+def shown_text(markup: str) -> str:
+    parser = _Text()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.chunks)
+
+
+def article_bodies(page: str) -> list[str]:
+    """The HTML of each article body, as the page's script will insert it."""
+    found = re.findall(r'<script type="application/json" id="article-\d+-body">(.*?)</script>', page, re.S)
+    return [json.loads(body) for body in found]
+
+
+def quote_in(text: str, content: str, speaker: str | None, mention: str | None, stance: str = "against") -> Quote:
+    start = text.index(content)
+    part = Span.of(text, start, start + len(content))
+    mention_span = None
+    if mention is not None:
+        at = text.index(mention)
+        mention_span = Span.of(text, at, at + len(mention))
+    scores = {"favor": 0.1, "against": 0.1, "neutral": 0.1} | {stance: 0.8}
+    return Quote(part.start, part.end, part.text, "direct", (part,), mention=mention_span,
+                 speaker=speaker, stance=stance, scores=scores)
+
+
+@pytest.fixture
+def hostile_analysis() -> Analysis:
+    speaker = "Ann <i>Lee</i>"
+    quote = quote_in(HOSTILE, '"Close </script><!-- the <b>camps</b> & ports."', speaker, "Ann Lee")
+    stance = SpeakerStance(speaker, "person", None, "against", dict(quote.scores), 1, {"against": 1})
+    return Analysis('doc"<1>&', HOSTILE, "ports & <camps>", (quote,), (), (stance,))
+
+
+def test_report_escapes_every_piece_of_document_text(hostile_analysis):
+    page = render_report([hostile_analysis], [*hostile_analysis.stances], title="<Report>")
+    # Our own elements only: the page's script and one JSON body per article.
+    assert page.count("<script") == 2
+    assert "<img" not in page and "<b>" not in page and "<i>" not in page
+    assert "&lt;Report&gt;" in page and 'doc&quot;&lt;1&gt;&amp;' in page and "ports &amp; &lt;camps&gt;" in page
+    (body,) = article_bodies(page)
+    assert "<script" not in body and "<img" not in body
+    assert shown_text(body).endswith(HOSTILE)
+
+
+def test_report_json_bodies_cannot_end_their_script_element(hostile_analysis):
+    page = render_report([hostile_analysis], None)
+    raw = re.search(r'id="article-0-body">(.*?)</script>', page, re.S).group(1)
+    assert "</" not in raw and "<!--" not in raw
+    assert json.loads(raw).count("&lt;/script&gt;") == HOSTILE.count("</script>")
+
+
+@pytest.mark.parametrize(
+    "value", ["</script>", "<!-- x -->", "<</SCRIPT", "\\</script>", "a & b <b>", ["</", {"k": "<!--"}]]
+)
+def test_report_script_json_round_trips_without_ending_the_script(value):
+    encoded = _script_json(value)
+    assert json.loads(encoded) == value
+    assert "</" not in encoded and "<!--" not in encoded
+
+
+def test_report_keeps_the_article_text_exactly(seed_analysis):
+    (body,) = article_bodies(render_report([seed_analysis], None))
+    text = body[body.index('<div class="text">'):]
+    assert shown_text(text) == seed_analysis.text
+
+
+def test_report_counts_quotes_mentions_and_speakers(seed_analysis):
+    page = render_report([seed_analysis], None)
+    (body,) = article_bodies(page)
+    assert body.count('<mark class="quote') == len(seed_analysis.quotes)
+    assert body.count('tabindex="0"') == len(seed_analysis.quotes)
+    mentions = {(q.mention.start, q.mention.end) for q in seed_analysis.quotes if q.mention}
+    assert body.count('<u class="mention') == len(mentions)
+    assert body.count("<tr data-speaker=") == len(seed_analysis.stances)
+    assert body.count("<g data-speaker=") == len(seed_analysis.stances)
+    assert f"{len(seed_analysis.quotes)} quotes" in page
+    # Single articles have no overview; every speaker is in the filter.
+    assert 'id="overview"' not in page
+    assert len(re.findall(r'<option value="[^"]+"', page)) == len(seed_analysis.stances) + 3  # + stances
+
+
+def test_report_tooltip_names_speaker_kind_cue_stance_and_probabilities(seed_analysis):
+    (body,) = article_bodies(render_report([seed_analysis], None))
+    quote = next(q for q in seed_analysis.quotes if q.speaker == "Joanne Lin")
+    tip = re.search(r'<mark [^>]*data-tip="([^"]*)"[^>]*>' + re.escape(quote.text[:20]), body).group(1)
+    assert tip.split("\n") == [
+        "Joanne Lin",
+        f"{quote.kind} quote · cue “{quote.cue.text}”",
+        f"stance: {quote.stance}",
+        " · ".join(f"{label} {quote.scores[label]:.2f}" for label in ("favor", "against", "neutral")),
+    ]
+
+
+def test_report_corpus_has_overview_with_links_to_every_article(seed_analysis):
+    other = replace(seed_analysis, id="second")
+    corpus = [replace(stance, quotes=2 * stance.quotes, articles=2) for stance in seed_analysis.stances]
+    page = render_report([seed_analysis, other], corpus)
+    assert page.index('id="overview"') < page.index('id="article-0"')
+    assert 'href="#article-0"' in page and 'href="#article-1"' in page
+    overview = page[page.index('id="overview"'):page.index('id="article-0"')]
+    assert overview.count("<tr data-speaker=") == len(corpus)
+    assert overview.count("<tr data-article=") == 2
+
+
+def test_report_without_network_references(seed_analysis):
+    page = render_report([seed_analysis, seed_analysis], [*seed_analysis.stances])
+    assert not re.search(r'\b(src|href|action)="(?!#)', page)
+    assert "http:" not in page and "https:" not in page and "url(" not in page
+    assert "default-src 'none'" in page
+
+
+@pytest.mark.parametrize("articles, opened", [(1, 1), (OPEN_ARTICLES, OPEN_ARTICLES), (OPEN_ARTICLES + 1, 0)])
+def test_report_opens_bodies_only_for_small_reports(seed_analysis, articles, opened):
+    page = render_report([replace(seed_analysis, id=str(n)) for n in range(articles)], None)
+    assert page.count("<details open>") == opened
+    # Bodies are data until opened: no quote is markup outside the JSON bodies.
+    assert "<mark" not in re.sub(r'<script type="application/json".*?</script>', "", page, flags=re.S)
+    assert len(article_bodies(page)) == articles
+
+
+def test_report_clips_a_quote_that_overlaps_an_earlier_one(caplog):
+    text = "Bo Ray said: we will close the ports, and soon."
+    outer = quote_in(text, "we will close the ports, and soon.", "Bo Ray", "Bo Ray")
+    inner = quote_in(text, "close the ports", "Someone", None)
+    tail = quote_in(text, "ports, and soon", "Someone", None)
+    analysis = Analysis("x", text, None, (inner, outer, tail), ())
+    with caplog.at_level(logging.WARNING, logger="stance.report"):
+        (body,) = article_bodies(render_report([analysis], None))
+    assert body.count("<mark") == 1
+    assert shown_text(body[body.index('<div class="text">'):]) == text
+    assert len([r for r in caplog.records if "inside another quote" in r.getMessage()]) == 2
+
+
+def test_report_shows_quotes_without_speaker_or_stance():
+    text = "Officials said: nothing changes."
+    quote = replace(quote_in(text, "nothing changes.", None, None), stance=None, scores=None)
+    (body,) = article_bodies(render_report([Analysis("x", text, None, (quote,), ())], None))
+    assert 'class="quote cn"' in body and 'data-stance=""' in body
+    assert "(no speaker)\ndirect quote · no cue\nstance: not classified" in body
+
+
+def stance_of(name: str, quotes: int, counts: dict[str, int], scores: dict[str, float] | None = None):
+    return SpeakerStance(name, "person", None, "neutral", scores or {}, quotes, counts)
+
+
+@pytest.mark.parametrize(
+    "stance, shares",
+    [
+        (stance_of("a", 4, {"favor": 3, "against": 1, "neutral": 0}), {"favor": 0.75, "against": 0.25, "neutral": 0.0}),
+        (stance_of("b", 2, {}, {"favor": 0.2, "against": 0.5, "neutral": 0.3}), {"favor": 0.2, "against": 0.5, "neutral": 0.3}),
+    ],
+)
+def test_report_chart_rows_share_quotes_by_label(stance, shares):
+    (row,) = chart_rows([stance])
+    assert row.shares == pytest.approx(shares)
+    segments = row.segments()
+    assert [label for label, _, _ in segments] == ["against", "neutral", "favor"]
+    # The bar's parts touch, and neutral is centred on the axis.
+    (_, against_left, against), (_, neutral_left, neutral), (_, favor_left, _) = segments
+    assert against_left + against == pytest.approx(neutral_left)
+    assert neutral_left + neutral == pytest.approx(favor_left)
+    assert neutral_left == pytest.approx(-neutral / 2)
+
+
+def test_report_chart_rows_keep_the_most_quoted():
+    stances = [stance_of(name, quotes, {"favor": quotes}) for name, quotes in [("a", 1), ("b", 5), ("c", 3)]]
+    assert [row.name for row in chart_rows(stances, limit=2)] == ["b", "c"]
+
+
+def test_report_chart_png(seed_analysis, tmp_path):
+    pytest.importorskip("matplotlib")
+    path = save_chart_png(seed_analysis.stances, tmp_path / "out" / "chart.png", title="Seed")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def fake_model(monkeypatch, keyword_model, scripted_quotes):
+    """`stance report` with the keyword model and scripted quotes, whatever --model says."""
+    monkeypatch.setattr("stance.classify.load_model", lambda name=None, device="auto": keyword_model)
+    return keyword_model
+
+
+def test_cli_report_writes_the_page_and_chart(fake_model, tmp_path):
+    docs = tmp_path / "docs.jsonl"
+    rows = [{"id": "one", "text": "Ann Lee: We support the rules.\nBo Ray: The rules are cruel.\n"},
+            {"id": "two", "text": "Ann Lee: We welcome the progress.\n"}]
+    docs.write_text("".join(json.dumps(row) + "\n" for row in rows) + "not json\n", encoding="utf-8")
+    out, png = tmp_path / "report.html", tmp_path / "chart.png"
+    result = runner.invoke(app, ["report", str(docs), "-o", str(out), "--png", str(png), "--title", "T"])
+    assert result.exit_code == EXIT_SOME_FAILED, result.output
+    assert "Skipped" in result.stderr and f"Wrote {out}" in result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert 'id="overview"' in page and page.count('class="article"') == 2
+    overview = page[page.index('id="overview"'):page.index('id="article-0"')]
+    assert "Ann Lee" in overview and "Bo Ray" in overview
+    if png.exists():  # matplotlib is in the test extra, but the page must not need it
+        assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_cli_report_to_stdout_without_corpus_table_for_mixed_targets(fake_model, tmp_path):
+    docs = tmp_path / "docs.jsonl"
+    rows = [{"id": "one", "text": "Ann Lee: We support it.\n"},
+            {"id": "two", "text": "Bo Ray: It is cruel.\n", "target": "the budget"}]
+    docs.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    result = runner.invoke(app, ["report", str(docs)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("<!doctype html>")
+    assert "2 targets" in result.stderr and "Speakers across articles" not in result.stdout
