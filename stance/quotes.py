@@ -64,10 +64,10 @@ SPEECH_CUES = frozenset(
 # plan", "Jones wants a wall"): their content is the object, up to the end of the clause.
 ATTITUDE_CUES = frozenset(
     """
-    call calls called calling criticize criticizes criticized criticizing want wants wanted
+    calls called calling criticize criticizes criticized criticizing want wants wanted
     support supports supported supporting endorse endorses endorsed endorsing describe describes
     described describing defend defends defended defending praise praises praised praising refuse
-    refuses refused refusing back backs backed backing oppose opposes opposed opposing propose
+    refuses refused refusing backs backed backing oppose opposes opposed opposing propose
     proposes proposed proposing accuse accuses accused accusing blame blames blamed blaming reject
     rejects rejected rejecting dismiss dismisses dismissed dismissing question questions questioned
     questioning seek seeks sought seeking slam slams slammed slamming blast blasts blasted blasting
@@ -103,16 +103,28 @@ THAT_ONLY_CUES = frozenset(
     worries worried doubt doubts doubted confirm confirms confirmed add adds added
     """.split()
 )
+# Cues of findings and knowledge: never the lead-in of a quotation ("the news show “…”").
+FINDING_CUES = frozenset("show shows showed shown find finds found know knows knew feel feels felt indicate indicates indicated".split())
 # Verbs whose next word makes a two-word cue ("called for", "pointed out").
 PHRASAL_CUES = {
-    "call": ("for", "on"),
-    "calls": ("for", "on"),
-    "called": ("for", "on"),
-    "calling": ("for", "on"),
-    "point": ("out",),
-    "points": ("out",),
-    "pointed": ("out",),
-    "pointing": ("out",),
+    verb: tuple(particles.split())
+    for forms, particles in (
+        ("call calls called calling", "for on"),
+        ("point points pointed pointing", "out to"),
+        ("refer refers referred referring", "to"),
+        ("respond responds responded responding", "to"),
+        ("focus focuses focused focusing", "on"),
+        ("talk talks talked talking speak speaks spoke speaking", "about of"),
+        ("comment comments commented commenting", "on"),
+        ("vote votes voted voting campaigned rail rails railed railing", "for against"),
+        ("joke jokes joked joking complain complains complained complaining", "about"),
+        ("apologize apologizes apologized apologizing advocate advocates advocated advocating", "for"),
+        ("agree agrees agreed agreeing disagree disagrees disagreed", "with"),
+        ("warn warns warned warning", "of about against"),
+        ("worry worries worried", "about"),
+        ("touch touches touched touching", "on"),
+    )
+    for verb in forms.split()
 }
 # Words between a source and its cue that belong to neither ("has also said", "later told").
 AUXILIARIES = frozenset(
@@ -174,7 +186,7 @@ CLOSING_MARKS = "”»"
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 _MARK = re.compile(r"''|[\"“”„«»]")
-_SENTENCE_END = re.compile(r"[.!?]+[\"”’'»)]*(?=\s+[\"“‘'(«]?[A-Z0-9])|[.!?]+[\"”’'»)]*\s*$")
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’'»)]*(?=\s+[\"“‘'(«]{0,2}[A-Z0-9])|[.!?]+[\"”’'»)]*\s*$")
 _WORD = re.compile(r"[^\s“”„«»\"]+")
 # “Name: …” at the start of a paragraph (headlines, transcripts), after an optional “HEADLINE - ”.
 _COLON_SOURCE = re.compile(
@@ -228,6 +240,7 @@ class _Word(NamedTuple):
     bare: str  # lower case, without surrounding punctuation
     lower: bool  # starts with a lower-case letter
     ends_clause: bool  # ends with punctuation that closes a clause
+    quoted_gap_after: bool  # a quotation (or a mark) stands between this word and the next
 
 
 def extract_quotes(text: str) -> list[Quote]:
@@ -451,14 +464,16 @@ def _quoted(text: str, segments: tuple[_Segment, ...], cue: Span | None, mention
 
 def _words(text: str, begin: int, stop: int, inside: list[_Segment]) -> list[_Word]:
     """The words of a sentence that are outside quotation marks."""
-    words = []
+    words: list[_Word] = []
     for match in _WORD.finditer(text, begin, stop):
         start, word = match.start(), match.group()
         if inside and any(s.start <= start < s.end for s in inside):
             continue
+        if words and _MARK.search(text, words[-1].end, start):
+            words[-1] = words[-1]._replace(quoted_gap_after=True)
         bare = word.strip(_WORD_EDGES).lower()
-        ends_clause = word[-1] in ",;:!?)—–" or word[-1] == "." and bare not in ABBREVIATIONS
-        words.append(_Word(start, match.end(), word, bare, word[0].islower(), ends_clause))
+        ends_clause = word[-1] in ",;:!?)—–" or word[-1] == "." and bare not in ABBREVIATIONS and len(bare) > 1
+        words.append(_Word(start, match.end(), word, bare, word[0].islower(), ends_clause, False))
     return words
 
 
@@ -542,19 +557,20 @@ def _attributed_quote(
         # “… and said …”, “…, adding …”: the report hangs on the subject of the sentence.
         mention = last_mention or _sentence_subject(text, words)
     # 1. “…,” he said. / “…,” said Smith. — a quote that ends just before the attribution.
-    before = [s for s in inside if s.end <= cue.span.start]
+    before = [s for s in inside if s.end <= cue.span.start and _speech_before_attribution(text, s, begin)]
+    if before and mention is None:
+        mention = _words_between(text, before[-1].end, cue.span.start)
     if before and _only_attribution_between(text, before[-1].end, mention or cue.span):
         if mention is None:
             mention = _source_after(text, words, cue.last)
         segments = [before[-1]]
         after = [s for s in inside if s.start >= cue.span.end]
-        end_of_attribution = max(cue.span.end, mention.end if mention else 0)
-        if after and text[end_of_attribution : after[0].start].strip() == ",":
+        if after and _resumes(text, max(cue.span.end, mention.end if mention else 0), after[0]):
             segments.append(after[0])  # “…,” he said, “…”
         return _quoted(text, tuple(segments), cue.span, mention)
     # 2. He said: “…” / He told reporters, “…” — a quote that opens just after the cue.
     after = [s for s in inside if s.start >= cue.span.end]
-    if after and not inverted and _opens_quote(text, words, cue, after[0]):
+    if after and not inverted and cue.verb not in FINDING_CUES and _opens_quote(text, words, cue, after[0]):
         head = _head_content(text, words, cue, mention, begin)
         if head is None:
             return _quoted(text, (after[0],), cue.span, mention)
@@ -669,7 +685,7 @@ def _np_start(words: list[_Word], last: int) -> int | None:
     first = last
     while first > 0 and last - first + 1 < MAX_SOURCE_WORDS:
         previous = words[first - 1]
-        if previous.ends_clause or previous.text[-1] in "\"”":
+        if previous.ends_clause or previous.quoted_gap_after:
             break
         if previous.bare in CLAUSE_WORDS and not _joins_names(words, first - 1):
             break
@@ -814,8 +830,8 @@ def _content_start(words: list[_Word], cue: _Cue) -> int | None:
 
 
 def _opens_sentence(words: list[_Word], cue: _Cue) -> bool:
-    """Whether only the source stands before the cue (no comma: nothing reported before it)."""
-    return not any(word.ends_clause for word in words[: cue.first])
+    """Whether only the source stands before the cue (no comma, no quotation: nothing reported before it)."""
+    return not any(word.ends_clause or word.quoted_gap_after for word in words[: cue.first])
 
 
 def _opens_quote(text: str, words: list[_Word], cue: _Cue, segment: _Segment) -> bool:
@@ -860,6 +876,27 @@ def _attribution_ends_sentence(text: str, cue: _Cue, mention: Span, stop: int) -
     """“…, Smith said.” / “…, Smith said Tuesday.” — only a few words follow the attribution."""
     rest = text[max(mention.end, cue.span.end) : stop].strip()
     return len(rest.split()) <= 4 and not any(word in rest.lower().split() for word in ("that", "he", "she"))
+
+
+def _speech_before_attribution(text: str, segment: _Segment, begin: int) -> bool:
+    """A quote an attribution can follow: it opens the sentence or closes on a comma or stop (“…,”)."""
+    inner = text[segment.start : segment.end].rstrip("\"”»' ")
+    return segment.start == begin or inner[-1:] in ",.!?—–-"
+
+
+def _resumes(text: str, attribution_end: int, segment: _Segment) -> bool:
+    """“…,” he told Chris Cuomo after the debate, “…”: the quote resumes after a short attribution."""
+    between = text[attribution_end : segment.start].strip()
+    return between.endswith(",") and len(between.split()) <= MAX_WORDS_BEFORE_QUOTE + 3 and not _MARK.search(between)
+
+
+def _words_between(text: str, start: int, end: int) -> Span | None:
+    """“‘…,’ one senior official said”: the short phrase that stands between a quote and its cue."""
+    phrase = text[start:end].strip(" ,")
+    if not phrase or len(phrase.split()) > MAX_NAME_WORDS or any(mark in phrase for mark in ".;:!?\"“”"):
+        return None
+    first = text.index(phrase, start)
+    return Span(first, first + len(phrase), phrase)
 
 
 def _only_attribution_between(text: str, quote_end: int, attribution: Span) -> bool:
