@@ -1,7 +1,13 @@
 import csv
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
+from typer.testing import CliRunner
 
 from stance.batch import (
     ARTICLES_FILE,
@@ -13,7 +19,8 @@ from stance.batch import (
     BatchProgress,
     run_batch,
 )
-from stance.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, InputError
+from stance.cli import app
+from stance.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, InputError
 from stance.pipeline import Pipeline
 from stance.reading import ReadOptions, read_documents
 
@@ -193,3 +200,121 @@ def test_batch_workers_give_the_same_outputs(tmp_path, keyword_model, seed_text)
     run([source], tmp_path / "serial", keyword_model, documents_per_batch=2)
     run([source], tmp_path / "workers", keyword_model, documents_per_batch=2, workers=2)
     assert read_outputs(tmp_path / "workers") == read_outputs(tmp_path / "serial")
+
+
+# --- the command line: stance analyze --output-dir ------------------------------------------
+
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_model(monkeypatch, keyword_model, scripted_quotes):
+    """`stance analyze` with the keyword model and scripted quotes, whatever --model says."""
+    monkeypatch.setattr("stance.classify.load_model", lambda name=None, device="auto": keyword_model)
+    return keyword_model
+
+
+def analyze(*args, input=None):
+    result = runner.invoke(app, ["analyze", *map(str, args)], input=input)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def test_cli_batch_all_good_exit_0_and_summary(tmp_path, cli_model):
+    source = write_jsonl(tmp_path / "docs.jsonl", corpus_rows(4))
+    result = analyze(source, "--output-dir", tmp_path / "out")
+    assert result.exit_code == EXIT_OK, result.output
+    assert "Batch done" in result.stderr and "failures" in result.stderr
+    assert len(jsonl(tmp_path / "out", ARTICLES_FILE)) == 4
+    quiet = analyze(source, "--output-dir", tmp_path / "quiet", "--quiet")
+    assert quiet.exit_code == EXIT_OK and quiet.stderr == ""
+
+
+def test_cli_batch_mixed_inputs_exit_1(tmp_path, cli_model):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(STATEMENTS[0], encoding="utf-8")
+    (folder / "bad.txt").write_bytes(b"\0\0\0")
+    result = analyze(folder, "--output-dir", tmp_path / "out", "--quiet")
+    assert result.exit_code == EXIT_SOME_FAILED
+    assert [a["id"] for a in jsonl(tmp_path / "out", ARTICLES_FILE)] == ["good"]
+    [failure] = jsonl(tmp_path / "out", FAILURES_FILE)
+    assert failure["origin"] == str(folder / "bad.txt") and "binary" in failure["reason"]
+    with pytest.raises(InputError, match="outside the input folder"):
+        analyze(folder, "--output-dir", folder / "results")
+
+
+def test_cli_batch_csv_input_with_field_names(tmp_path, cli_model):
+    source = tmp_path / "export.csv"
+    with source.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["key", "body", "topic"])
+        writer.writerows([[row["id"], row["text"], "the checks"] for row in corpus_rows(3)])
+    args = ["--id-field", "key", "--text-field", "body", "--target-field", "topic"]
+    result = analyze(source, "--output-dir", tmp_path / "out", "--quiet", *args)
+    assert result.exit_code == EXIT_OK
+    articles = jsonl(tmp_path / "out", ARTICLES_FILE)
+    assert [(a["id"], a["target"]) for a in articles] == [(f"doc-{n:04d}", "the checks") for n in range(3)]
+
+
+def test_cli_batch_stdin(tmp_path, cli_model):
+    data = "".join(json.dumps(row) + "\n" for row in corpus_rows(3))
+    result = analyze("-", "--output-dir", tmp_path / "out", "--quiet", input=data)
+    assert result.exit_code == EXIT_OK
+    assert [a["id"] for a in jsonl(tmp_path / "out", ARTICLES_FILE)] == [f"doc-{n:04d}" for n in range(3)]
+
+
+def test_cli_batch_usage_errors(tmp_path, cli_model):
+    source = write_jsonl(tmp_path / "docs.jsonl", corpus_rows(1))
+    assert analyze(source, "--resume").exit_code == EXIT_USAGE
+    analyze(source, "--output-dir", tmp_path / "out", "--quiet")
+    with pytest.raises(InputError, match="--resume"):
+        analyze(source, "--output-dir", tmp_path / "out", "--quiet")
+
+
+@pytest.fixture
+def one_torch_thread():
+    """One torch thread here and in subprocesses: the same arithmetic in both, and fast on a busy CPU."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield {**os.environ, "OMP_NUM_THREADS": "1"}
+    torch.set_num_threads(threads)
+
+
+def test_cli_batch_killed_mid_way_then_resumed_equals_an_uninterrupted_run(
+    tmp_path, tiny_stance_dir, one_torch_thread
+):
+    # A real process, killed with SIGKILL once it has written its first documents.
+    rows = [
+        {"id": f"doc-{n:04d}", "text": f"“We support the checks,” said Ann Lee. “Raids number {n} are cruel,” Bo Ray said."}
+        for n in range(300)
+    ]
+    source = write_jsonl(tmp_path / "docs.jsonl", rows)
+    # One quote per forward pass: no padding, so scores don't depend on which quotes share a batch.
+    args = [source, "--model", tiny_stance_dir, "--batch-size", "1", "--quiet", "--output-dir"]
+    killed = tmp_path / "killed"
+    command = [sys.executable, "-m", "stance", "analyze", *map(str, args), str(killed)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=one_torch_thread)
+    articles = killed / ARTICLES_FILE
+    deadline = time.monotonic() + 120
+    while not (articles.exists() and articles.stat().st_size > 0) and process.poll() is None:
+        assert time.monotonic() < deadline, "the batch run wrote nothing in 2 minutes"
+        time.sleep(0.01)
+    process.kill()
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, process.stderr.read().decode()
+    done = len(articles.read_bytes().splitlines())
+    assert 0 < done < len(rows)
+    with articles.open("a", encoding="utf-8") as stream:  # and a line cut by a power loss
+        stream.write('{"id": "doc-')
+
+    resumed = analyze(*args, killed, "--resume")
+    assert resumed.exit_code == EXIT_OK, resumed.output
+    full = analyze(*args, tmp_path / "full")
+    assert full.exit_code == EXIT_OK
+    assert read_outputs(killed) == read_outputs(tmp_path / "full")
+    assert len(jsonl(killed, ARTICLES_FILE)) == len(rows)

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from stance.batch import FAILURES_FILE, BatchProgress, BatchSummary, run_batch
-from stance.errors import EXIT_OK
+from stance.errors import EXIT_OK, InputError
 from stance.pipeline import Pipeline
 from stance.reading import ReadOptions, estimate_documents, read_documents
 
@@ -31,6 +31,13 @@ def analyze_to_folder(
     quiet: bool,
 ) -> None:
     """Run the batch, show progress and the summary on stderr, exit with the summary's code."""
+    for path in paths:
+        if path.is_dir() and output_dir.resolve().is_relative_to(path.resolve()):
+            raise InputError(
+                str(output_dir),
+                f"expected an output folder outside the input folder {path}, found one inside it "
+                "(its results would be read as input); choose another --output-dir",
+            )
     if workers > 0:
         # The workers extract quotes on their own cores; the model keeps the rest.
         import torch
