@@ -656,13 +656,17 @@ def _according_to(
         if word.ends_clause or any(s.start <= word.end + 1 < s.end for s in inside):
             break
     mention = Span.of(text, following[0].start, _strip_end(last))
-    if cue.first == 0 or words[cue.first - 1].bare in INTRO_WORDS and cue.first == 1:
-        content = (_skip_space(text, mention.end + 1, stop), _trim_end(text, mention.end, stop))
-    else:
-        content = (begin, _trim_end(text, begin, cue.span.start))
-    if _word_count(text, *content) < MIN_CONTENT_WORDS:
+    # The content is what stands before and after the attribution: “According to X, …”,
+    # “…, according to X.” or “…, according to X, …”.
+    leads = cue.first == 0 or cue.first == 1 and words[0].bare in INTRO_WORDS
+    parts = [] if leads else [(begin, _trim_end(text, begin, cue.span.start))]
+    if last.text[-1] == ",":
+        tail = _skip_space(text, last.end, stop)
+        parts.append((tail, _trim_end(text, tail, stop)))
+    parts = [(start, end) for start, end in parts if _word_count(text, start, end) >= MIN_CONTENT_WORDS]
+    if not parts:
         return None
-    return _reported(text, (content,), cue.span, mention, inside)
+    return _reported(text, tuple(parts), cue.span, mention, inside)
 
 
 def _source_before(text: str, words: list[_Word], cue_first: int) -> Span | None:
@@ -803,6 +807,8 @@ def _content_start(words: list[_Word], cue: _Cue) -> int | None:
             return cue.last + 1 if cue.verb in SPEECH_CUES and _opens_sentence(words, cue) else None
         return None
     for offset, word in enumerate(words[cue.last + 1 : cue.last + 1 + MAX_WORDS_BEFORE_THAT]):
+        if word.lower and (word.bare in SPEECH_CUES or word.bare in ATTITUDE_CUES):
+            break  # “says she respects … but argues that …”: that “that” is the other cue’s
         if word.bare == "that" and word.lower and not word.ends_clause:
             position = cue.last + 2 + offset
             return position if position < len(words) else None
