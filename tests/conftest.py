@@ -181,3 +181,52 @@ def build_seed_analysis(text: str) -> Analysis:
 @pytest.fixture(scope="session")
 def seed_analysis(seed_text: str) -> Analysis:
     return build_seed_analysis(seed_text)
+
+
+TINY_STANCE_EXAMPLE = FIXTURES / "stance-train-example.jsonl"
+
+
+def _save_tiny_bert(folder: Path, id2label: dict[int, str] | None) -> Path:
+    """A random 2-layer BERT with a word-level vocabulary of the stance example, saved as a folder."""
+    import re
+
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification, BertModel, BertTokenizer
+
+    words = sorted(set(re.findall(r"[a-z]+", TINY_STANCE_EXAMPLE.read_text(encoding="utf-8").lower())))
+    folder.mkdir(parents=True, exist_ok=True)
+    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    vocab = specials + list(":;.,'\"") + words
+    tokenizer = BertTokenizer(vocab={token: i for i, token in enumerate(vocab)})
+    config = BertConfig(
+        vocab_size=len(tokenizer), hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=32, max_position_embeddings=256,
+    )
+    torch.manual_seed(0)
+    if id2label is None:
+        model = BertModel(config)
+    else:
+        config.id2label = id2label
+        config.label2id = {label: i for i, label in id2label.items()}
+        model = BertForSequenceClassification(config)
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_encoder_dir(tmp_path_factory) -> Path:
+    """A tiny random encoder (no task head), as a user's --base-model folder."""
+    return _save_tiny_bert(tmp_path_factory.mktemp("tiny-encoder"), None)
+
+
+@pytest.fixture(scope="session")
+def tiny_stance_dir(tmp_path_factory) -> Path:
+    """A tiny random sequence-classification model labelled favor/against/neutral."""
+    return _save_tiny_bert(tmp_path_factory.mktemp("tiny-stance"), {0: "favor", 1: "against", 2: "neutral"})
+
+
+@pytest.fixture(scope="session")
+def tiny_nli_dir(tmp_path_factory) -> Path:
+    """A tiny random NLI model (entailment/neutral/contradiction labels)."""
+    return _save_tiny_bert(tmp_path_factory.mktemp("tiny-nli"), {0: "entailment", 1: "neutral", 2: "contradiction"})

@@ -25,7 +25,10 @@ app.add_typer(evaluate_app, name="evaluate")
 # Importing the command modules registers their commands on `app` / `evaluate_app`.
 from stance.cli import quotes  # noqa: E402,F401
 from stance.cli import evaluate_quotes  # noqa: E402,F401
+from stance.cli import train  # noqa: E402,F401
+from stance.cli import evaluate_stance  # noqa: E402,F401
 from stance.cli import analyze  # noqa: E402,F401
+from stance.cli import train_tagger  # noqa: E402,F401
 from stance.cli import report  # noqa: E402,F401
 
 

@@ -1,0 +1,81 @@
+"""Make the train / held-out splits the shipped stance model is trained and scored on.
+
+    python benchmarks/stance_splits.py ../shared/data/stance runs/stance-splits
+
+Reads the shared stance corpora by path and writes, OUTSIDE the repository's tracked files:
+
+- ``immigration_train.jsonl``: the immigration statements not held out;
+- ``multitarget_train.jsonl``: the GWSD rows not held out + a seeded sample of
+  ``OTHER_TARGET_ROWS`` SemEval-2016 / VAST rows (all of them would triple training time on 2
+  CPU cores for little gain on news statements);
+- ``immigration_test.jsonl``: the immigration statements held out BY ARTICLE (PolNeAR:
+  ``article``; stored pages: ``source_url``) — no article has statements on both sides — plus
+  all of ``immigration_dev.jsonl`` (PolNeAR's own dev articles, never in train);
+- ``gwsd_test.jsonl``: the GWSD rows of the held-out annotation groups (the ``gwsd-<a>_<b>`` id
+  prefix).
+
+A group is held out when the sha256 of its key falls in the lowest ``HELD_OUT_PERCENT`` of the
+range, so the split depends only on the keys, not on file order or a random generator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import sys
+from pathlib import Path
+
+HELD_OUT_PERCENT = 20
+OTHER_TARGET_ROWS = 1500
+SAMPLE_SEED = 13
+
+
+def held_out(key: str) -> bool:
+    return int(hashlib.sha256(key.encode("utf-8")).hexdigest(), 16) % 100 < HELD_OUT_PERCENT
+
+
+def group_key(row: dict) -> str:
+    """The unit a split must not cut: the source article, or the GWSD annotation group."""
+    if row.get("article"):
+        return "article:" + row["article"]
+    if row.get("source_url"):
+        return "url:" + row["source_url"]
+    if row["dataset"] == "gwsd":
+        return "gwsd:" + "_".join(row["id"].split("_")[:2])
+    return "row:" + row["id"]
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def make_splits(data_dir: Path) -> dict[str, list[dict]]:
+    immigration = read_jsonl(data_dir / "immigration_train.jsonl") + read_jsonl(data_dir / "immigration_pages_train.jsonl")
+    multitarget = read_jsonl(data_dir / "multitarget_train.jsonl")
+    splits = {name: [] for name in ("immigration_train.jsonl", "multitarget_train.jsonl", "immigration_test.jsonl", "gwsd_test.jsonl")}
+    for row in immigration:
+        splits["immigration_test.jsonl" if held_out(group_key(row)) else "immigration_train.jsonl"].append(row)
+    splits["immigration_test.jsonl"] += read_jsonl(data_dir / "immigration_dev.jsonl")
+    gwsd = [row for row in multitarget if row["dataset"] == "gwsd"]
+    others = [row for row in multitarget if row["dataset"] != "gwsd"]
+    for row in gwsd:
+        splits["gwsd_test.jsonl" if held_out(group_key(row)) else "multitarget_train.jsonl"].append(row)
+    splits["multitarget_train.jsonl"] += random.Random(SAMPLE_SEED).sample(others, min(OTHER_TARGET_ROWS, len(others)))
+    return splits
+
+
+def main(data_dir: str, out_dir: str) -> None:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, rows in make_splits(Path(data_dir)).items():
+        with (out / name).open("w", encoding="utf-8") as stream:
+            stream.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        print(f"{out / name}: {len(rows)} rows")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit("usage: python benchmarks/stance_splits.py DATA_DIR OUT_DIR")
+    main(*sys.argv[1:])

@@ -1,0 +1,97 @@
+"""`stance train`: fine-tune a stance classifier on labelled statements."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from stance.cli import app
+from stance.training import EpochReport, TrainingArguments, read_labelled, save_trained, train
+
+DEFAULTS = TrainingArguments()
+
+
+@app.command("train")
+def train_cli(
+    data: list[Path] = typer.Argument(
+        ..., help="JSONL or CSV files with text, target, label (favor/against/neutral), optional speaker, context.",
+        exists=True, dir_okay=False,
+    ),
+    output: Path = typer.Option(..., "--output", "-o", help="Model folder to write, e.g. models/NAME.", file_okay=False),
+    base_model: str | None = typer.Option(
+        None, help="Start from this folder, models/ name or hub id (a stance model continues training); "
+        "default: the packaged MiniLM encoder.",
+    ),
+    validation: list[Path] = typer.Option(
+        [], help="Validation files (default: a seeded share of DATA).", exists=True, dir_okay=False
+    ),
+    evaluate: list[Path] = typer.Option(
+        [], "--evaluate", help="Held-out gold files scored after training; figures go into the model card.",
+        exists=True, dir_okay=False,
+    ),
+    epochs: int = typer.Option(DEFAULTS.epochs, min=1),
+    batch_size: int = typer.Option(DEFAULTS.batch_size, min=1),
+    learning_rate: float = typer.Option(DEFAULTS.learning_rate, min=0.0),
+    max_length: int = typer.Option(DEFAULTS.max_length, min=16, help="Tokens per statement."),
+    frozen_layers: int = typer.Option(DEFAULTS.frozen_layers, min=0, help="Lowest encoder layers kept frozen."),
+    validation_fraction: float = typer.Option(DEFAULTS.validation_fraction, min=0.0, max=0.5),
+    seed: int = typer.Option(DEFAULTS.seed),
+) -> None:
+    """Fine-tune a stance model; prints validation macro-F1 per epoch and writes a model card."""
+    from stance.evaluation.stance import evaluate_stance
+
+    args = TrainingArguments(
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        max_length=max_length,
+        frozen_layers=frozen_layers,
+        validation_fraction=validation_fraction,
+        seed=seed,
+    )
+    console = Console(stderr=True)
+    statements = read_labelled(data)
+    held = read_labelled(validation) if validation else None
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phase, total=total)
+            bar.update(tasks[phase], completed=done)
+
+        def epoch_done(report: EpochReport) -> None:
+            f1 = "—" if report.validation_macro_f1 is None else f"{report.validation_macro_f1:.3f}"
+            bar.console.print(f"epoch {report.epoch}: loss {report.train_loss:.4f}, validation macro-F1 {f1} ({report.seconds:.0f} s)")
+
+        result = train(statements, args, base_model=base_model, validation=held, progress=progress, on_epoch=epoch_done)
+    evaluations = {
+        str(path): _summary(evaluate_stance(result.classifier, read_labelled([path]))) for path in evaluate
+    }
+    for name, scores in evaluations.items():
+        console.print(f"{name}: accuracy {scores['accuracy']:.3f}, macro-F1 {scores['macro_f1']:.3f} ({scores['rows']} rows)")
+    command = _command(data, output, base_model, validation, evaluate, args)
+    folder = save_trained(result, output, args, data=data, command=command, evaluations=evaluations)
+    console.print(f"saved {folder} (kept epoch {result.best_epoch})")
+
+
+def _command(data, output, base_model, validation, evaluate, args: TrainingArguments) -> str:
+    """The `stance train` command line that reproduces this run, for the model card."""
+    words = ["stance", "train", *map(str, data), "--output", str(output)]
+    if base_model:
+        words += ["--base-model", base_model]
+    for option, paths in (("--validation", validation), ("--evaluate", evaluate)):
+        for path in paths:
+            words += [option, str(path)]
+    for name in ("epochs", "batch_size", "learning_rate", "max_length", "frozen_layers", "validation_fraction", "seed"):
+        words += ["--" + name.replace("_", "-"), str(getattr(args, name))]
+    return shlex.join(words)
+
+
+def _summary(scores: dict) -> dict:
+    return {key: scores[key] for key in ("rows", "accuracy", "macro_f1", "per_label")}

@@ -1,0 +1,69 @@
+"""Scoring a stance model against gold labelled statements (``stance evaluate stance``).
+
+Gold rows are in the ``../shared/data/stance`` format (``text``, ``target``, ``label``, optional
+``speaker``, ``context``, ``dataset``), read by `stance.training.read_labelled`. Scores are
+accuracy, macro-F1 over the labels, per-label precision / recall / F1 and the confusion matrix,
+overall and per target and per dataset.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from stance.records import STANCE_LABELS
+
+
+def label_scores(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = STANCE_LABELS) -> dict:
+    """Accuracy, macro-F1, per-label scores and the confusion matrix (``confusion[gold][predicted]``)."""
+    confusion = {g: {p: 0 for p in labels} for g in labels}
+    for g, p in zip(gold, predicted, strict=True):
+        confusion[g][p] += 1
+    per_label = {}
+    for label in labels:
+        true_positive = confusion[label][label]
+        predicted_count = sum(confusion[g][label] for g in labels)
+        support = sum(confusion[label].values())
+        precision = true_positive / predicted_count if predicted_count else 0.0
+        recall = true_positive / support if support else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_label[label] = {"precision": precision, "recall": recall, "f1": f1, "support": support}
+    # Labels absent from the gold of a subset don't count toward its macro average.
+    present = [label for label in labels if per_label[label]["support"]]
+    return {
+        "rows": len(gold),
+        "accuracy": sum(g == p for g, p in zip(gold, predicted)) / len(gold) if gold else 0.0,
+        "macro_f1": sum(per_label[label]["f1"] for label in present) / len(present) if present else 0.0,
+        "per_label": per_label,
+        "confusion": confusion,
+    }
+
+
+def macro_f1(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = STANCE_LABELS) -> float:
+    return label_scores(gold, predicted, labels)["macro_f1"]
+
+
+def evaluate_stance(model, statements, *, batch_size: int = 32) -> dict:
+    """Score ``model`` on `LabelledStatement`s: overall, ``by_target`` and ``by_dataset``."""
+    predicted = model.predict([row.input for row in statements], batch_size=batch_size)
+    gold = [row.label for row in statements]
+    report = label_scores(gold, predicted, model.labels)
+    for key, group_of in (("by_target", lambda row: row.input.target), ("by_dataset", lambda row: row.dataset or "—")):
+        groups = defaultdict(list)
+        for i, row in enumerate(statements):
+            groups[group_of(row)].append(i)
+        report[key] = {
+            name: label_scores([gold[i] for i in rows], [predicted[i] for i in rows], model.labels)
+            for name, rows in sorted(groups.items())
+        }
+    return report
+
+
+def evaluate_stance_files(paths: Sequence[str | Path], model: str | Path | None = None, *, batch_size: int = 32) -> dict:
+    """Load ``model`` (None = shipped default) and score it on the gold files at ``paths``."""
+    from stance.classify import load_model
+    from stance.training import read_labelled
+
+    statements = read_labelled(paths)
+    return evaluate_stance(load_model(model), statements, batch_size=batch_size)

@@ -1,0 +1,381 @@
+"""Fine-tuning a stance classifier on labelled statements (``stance train``).
+
+Data: JSONL or CSV rows with ``text``, ``target``, ``label`` (favor / against / neutral) and
+optionally ``speaker``, ``context`` and ``dataset``. The model is the `StanceClassifier` of
+`stance.classify`; this module owns the data, the loop and the metrics.
+
+The default base is the packaged MiniLM encoder: its embeddings and lowest layers stay frozen so
+that a saved model holds only the trained tensors (a few MB). ``base_model`` may also be a stance
+model folder (to continue training one, e.g. the shipped default) or any other local folder or
+hub id of an encoder, which is then saved whole.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from stance.errors import DataError
+from stance.records import STANCE_LABELS, StanceInput
+
+logger = logging.getLogger(__name__)
+
+REQUIRED_FIELDS = ("text", "target", "label")
+DATA_SUFFIXES = (".jsonl", ".json", ".csv")
+
+# progress(phase, done, total): phase is "epoch N" while training, "validation" while scoring.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class LabelledStatement:
+    """One row of training or evaluation data; ``origin`` is ``file:line``."""
+
+    input: StanceInput
+    label: str
+    dataset: str | None
+    origin: str
+
+
+@dataclass(frozen=True)
+class TrainingArguments:
+    """How `train` fine-tunes; saved with the model under ``training`` in ``stance_config.json``."""
+
+    epochs: int = 3
+    batch_size: int = 16
+    learning_rate: float = 5e-5
+    # The classification head starts from random weights and learns faster than the encoder.
+    head_learning_rate: float = 1e-3
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    max_length: int = 160
+    use_context: bool = True
+    # Frozen parts keep the saved model small and training fast on CPU.
+    freeze_embeddings: bool = True
+    frozen_layers: int = 2
+    validation_fraction: float = 0.1
+    seed: int = 13
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class EpochReport:
+    epoch: int
+    train_loss: float
+    validation_macro_f1: float | None
+    seconds: float
+
+
+@dataclass
+class TrainingResult:
+    classifier: object  # stance.classify.StanceClassifier
+    history: list[EpochReport] = field(default_factory=list)
+    best_epoch: int | None = None
+    examples: dict[str, int] = field(default_factory=dict)
+
+
+def read_labelled(paths: Sequence[str | Path]) -> list[LabelledStatement]:
+    """Read labelled statements from JSONL/CSV files with the `datasets` library.
+
+    Raises `DataError` naming the file and line of the first row with a missing field or a label
+    outside favor / against / neutral.
+    """
+    rows: list[LabelledStatement] = []
+    for path in map(Path, paths):
+        rows.extend(_read_labelled_file(path))
+    return rows
+
+
+def _read_labelled_file(path: Path) -> list[LabelledStatement]:
+    from datasets import Dataset
+
+    if not path.is_file():
+        raise DataError(f"{path}: no such file; expected a JSONL or CSV file of labelled statements")
+    suffix = path.suffix.lower()
+    if suffix not in DATA_SUFFIXES:
+        raise DataError(f"{path}: expected a .jsonl or .csv file, found {suffix or 'no suffix'}")
+    try:
+        table = Dataset.from_csv(str(path)) if suffix == ".csv" else Dataset.from_json(str(path))
+    except Exception as error:  # datasets/pyarrow raise many kinds on malformed files
+        raise DataError(f"{path}: can't read it as {suffix[1:].upper()}: {error}") from None
+    missing = [name for name in REQUIRED_FIELDS if name not in table.column_names]
+    if missing:
+        raise DataError(
+            f"{path}: expected the columns {list(REQUIRED_FIELDS)} (speaker, context, dataset optional), "
+            f"found {table.column_names}; add {missing}"
+        )
+    first_line = 2 if suffix == ".csv" else 1  # CSV line 1 is the header
+    statements = []
+    for number, row in enumerate(table, start=first_line):
+        origin = f"{path}:{number}"
+        for name in REQUIRED_FIELDS:
+            if not isinstance(row[name], str) or not row[name].strip():
+                raise DataError(f"{origin}: expected a non-empty `{name}`, found {row[name]!r}; fill it or drop the row")
+        label = row["label"].strip().lower()
+        if label not in STANCE_LABELS:
+            raise DataError(f"{origin}: expected a label in {list(STANCE_LABELS)}, found {row['label']!r}")
+        statements.append(
+            LabelledStatement(
+                input=StanceInput(
+                    target=row["target"].strip(),
+                    text=row["text"].strip(),
+                    speaker=_optional(row.get("speaker")),
+                    context=_optional(row.get("context")),
+                ),
+                label=label,
+                dataset=_optional(row.get("dataset")),
+                origin=origin,
+            )
+        )
+    if not statements:
+        raise DataError(f"{path}: expected labelled rows, found none")
+    return statements
+
+
+def _optional(value) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def split_validation(
+    statements: Sequence[LabelledStatement], fraction: float, seed: int
+) -> tuple[list[LabelledStatement], list[LabelledStatement]]:
+    """A seeded random (train, validation) split; no validation when ``fraction`` is 0."""
+    order = list(range(len(statements)))
+    random.Random(seed).shuffle(order)
+    size = int(round(len(statements) * fraction)) if fraction > 0 else 0
+    size = min(size, len(statements) - 1)
+    held = set(order[:size])
+    return (
+        [row for i, row in enumerate(statements) if i not in held],
+        [row for i, row in enumerate(statements) if i in held],
+    )
+
+
+def train(
+    statements: Sequence[LabelledStatement],
+    args: TrainingArguments = TrainingArguments(),
+    *,
+    base_model: str | Path | None = None,
+    validation: Sequence[LabelledStatement] | None = None,
+    progress: Progress | None = None,
+    on_epoch: Callable[[EpochReport], None] | None = None,
+):
+    """Fine-tune a stance classifier; returns a `TrainingResult` (the model is not saved).
+
+    Without ``validation``, ``args.validation_fraction`` of ``statements`` is held out (seeded).
+    The epoch with the best validation macro-F1 is kept (the last one without validation).
+    ``progress`` is called after every step and ``on_epoch`` after every epoch.
+    """
+    import torch
+    from transformers import get_linear_schedule_with_warmup
+
+    from stance.evaluation.stance import macro_f1
+
+    _seed_everything(args.seed)
+    if validation is None:
+        statements, validation = split_validation(statements, args.validation_fraction, args.seed)
+    if not statements:
+        raise DataError("expected at least one training row, found none")
+    classifier = initial_classifier(base_model, args)
+    model = classifier.model
+    _freeze(model, args)
+    label_ids = {label: i for i, label in enumerate(classifier.labels)}
+
+    head = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("classifier")]
+    body = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("classifier")]
+    optimizer = torch.optim.AdamW(
+        [{"params": body, "lr": args.learning_rate}, {"params": head, "lr": args.head_learning_rate}],
+        weight_decay=args.weight_decay,
+    )
+    steps_per_epoch = -(-len(statements) // args.batch_size)
+    total_steps = steps_per_epoch * args.epochs
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(total_steps * args.warmup_ratio), total_steps)
+
+    result = TrainingResult(classifier, examples={"train": len(statements), "validation": len(validation)})
+    best_score, best_state = None, None
+    for epoch in range(1, args.epochs + 1):
+        started = time.monotonic()
+        model.train()
+        order = list(range(len(statements)))
+        random.Random(args.seed + epoch).shuffle(order)
+        losses = []
+        for step in range(steps_per_epoch):
+            batch = [statements[i] for i in order[step * args.batch_size : (step + 1) * args.batch_size]]
+            features = classifier.tokenizer(
+                *zip(*classifier.encode_pairs([row.input for row in batch]), strict=True),
+                truncation="only_second",
+                max_length=args.max_length,
+                padding="longest",
+                return_tensors="pt",
+            ).to(model.device)
+            labels = torch.tensor([label_ids[row.label] for row in batch], device=model.device)
+            loss = model(**features, labels=labels).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(body + head, 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            losses.append(loss.item())
+            if progress:
+                progress(f"epoch {epoch}", step + 1, steps_per_epoch)
+        score = None
+        if validation:
+            predicted = classifier.predict([row.input for row in validation], batch_size=64)
+            score = macro_f1([row.label for row in validation], predicted, classifier.labels)
+        report = EpochReport(epoch, sum(losses) / len(losses), score, time.monotonic() - started)
+        result.history.append(report)
+        logger.info("epoch %d: loss %.4f, validation macro-F1 %s", epoch, report.train_loss, score)
+        if on_epoch:
+            on_epoch(report)
+        if score is None or best_score is None or score > best_score:
+            best_score, result.best_epoch = score, epoch
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()} if validation else None
+    if best_state is not None and result.best_epoch != args.epochs:
+        model.load_state_dict(best_state)
+    model.eval()
+    return result
+
+
+def initial_classifier(base_model: str | Path | None, args: TrainingArguments):
+    """The model training starts from: the packaged encoder, a stance model, or another encoder."""
+    from transformers import AutoModelForSequenceClassification
+
+    from stance import classify, encoder
+
+    id2label = dict(enumerate(STANCE_LABELS))
+    label2id = {label: i for i, label in id2label.items()}
+    config = classify.StanceConfig(max_length=args.max_length, use_context=args.use_context)
+    if base_model is None:
+        folder = encoder.packaged_encoder_dir()
+        encoder.verify_sha256(folder / classify.WEIGHTS_FILE, encoder.PACKAGED_ENCODER_SHA256)
+        model = classify._from_pretrained(
+            AutoModelForSequenceClassification, folder, num_labels=3, id2label=id2label, label2id=label2id
+        )
+        return classify.StanceClassifier(model, classify._load_tokenizer(folder), replace(config, base=encoder.base_record()))
+    source = classify.resolve_model(base_model)
+    loaded = classify.load_model(source) if _is_stance_model(source) else None
+    if isinstance(loaded, classify.StanceClassifier):
+        loaded.config = replace(loaded.config, max_length=args.max_length, use_context=args.use_context)
+        return loaded
+    model = classify._from_pretrained(
+        AutoModelForSequenceClassification,
+        source,
+        num_labels=3,
+        id2label=id2label,
+        label2id=label2id,
+        ignore_mismatched_sizes=True,
+    )
+    return classify.StanceClassifier(model, classify._load_tokenizer(source), replace(config, base={"name": str(base_model)}))
+
+
+def _is_stance_model(source: str | Path) -> bool:
+    from stance.classify import _read_transformers_config
+
+    labels = {str(label).lower() for label in _read_transformers_config(source).id2label.values()}
+    return labels == set(STANCE_LABELS)
+
+
+def _freeze(model, args: TrainingArguments) -> None:
+    """Freeze the embeddings and the lowest ``args.frozen_layers`` encoder layers (BERT-like models)."""
+    base = model.base_model
+    for parameter in model.parameters():
+        parameter.requires_grad = True
+    if args.freeze_embeddings and hasattr(base, "embeddings"):
+        base.embeddings.requires_grad_(False)
+    layers = getattr(getattr(base, "encoder", None), "layer", None)
+    if layers is not None:
+        for layer in list(layers)[: args.frozen_layers]:
+            layer.requires_grad_(False)
+
+
+def _seed_everything(seed: int) -> None:
+    import torch
+
+    random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def save_trained(
+    result: TrainingResult,
+    folder: str | Path,
+    args: TrainingArguments,
+    *,
+    data: Sequence[str | Path] = (),
+    command: str | None = None,
+    evaluations: dict[str, dict] | None = None,
+) -> Path:
+    """Save the model, its training arguments and history, and a generated README.md model card."""
+    from stance.classify import StanceConfig
+
+    classifier = result.classifier
+    training = {
+        "arguments": args.to_dict(),
+        "data": [str(path) for path in data],
+        "examples": result.examples,
+        "best_epoch": result.best_epoch,
+        "history": [asdict(report) for report in result.history],
+        "command": command,
+        "evaluations": evaluations or {},
+    }
+    config: StanceConfig = classifier.config
+    classifier.config = replace(config, training=training)
+    folder = classifier.save_pretrained(folder)
+    (Path(folder) / "README.md").write_text(model_card(Path(folder).name, classifier.config), encoding="utf-8")
+    return Path(folder)
+
+
+def model_card(name: str, config) -> str:
+    """A README.md for a trained model folder, from its `StanceConfig`."""
+    training = config.training
+    base = config.base.get("name", "?")
+    if config.base.get("package"):
+        base = f"{base} (PyPI `{config.base['package']}=={config.base['version']}`, sha256 `{config.base['sha256']}`)"
+    lines = [
+        f"# {name}",
+        "",
+        "A stance classifier: for a statement, who said it and a target, the probabilities that the "
+        "speaker is in favor of, against, or neutral toward the target. Written by `stance train`.",
+        "",
+        "## Model",
+        f"- Base: {base}",
+        f"- Weights: `model.safetensors` ({config.weights}; sha256 `{config.weights_sha256}`)"
+        + (" — only the trained tensors; the rest is the base, verified at load" if config.weights == "partial" else ""),
+        f"- Labels: {', '.join(config.labels)}",
+        "- Input: a text pair, `target: <target>` / `<speaker> said: <quote> context: <context>`, "
+        f"truncated to {config.max_length} tokens (context cut first); context used: {config.use_context}",
+        "- Versions: " + ", ".join(f"{k} {v}" for k, v in config.versions.items()),
+        "",
+        "## Data",
+    ]
+    lines += [f"- `{path}`" for path in training.get("data", [])]
+    examples = training.get("examples", {})
+    lines += [f"- {examples.get('train', '?')} training rows, {examples.get('validation', '?')} validation rows", ""]
+    if training.get("command"):
+        lines += ["## Reproduce", "", "```", training["command"], "```", ""]
+    lines += ["## Training", "", "| epoch | loss | validation macro-F1 | seconds |", "|---|---|---|---|"]
+    for report in training.get("history", []):
+        f1 = "—" if report["validation_macro_f1"] is None else f"{report['validation_macro_f1']:.3f}"
+        lines.append(f"| {report['epoch']} | {report['train_loss']:.4f} | {f1} | {report['seconds']:.0f} |")
+    lines += ["", f"Kept epoch: {training.get('best_epoch')}. Arguments: `{training.get('arguments')}`", ""]
+    evaluations = training.get("evaluations") or {}
+    if evaluations:
+        lines += ["## Held-out evaluation", "", "| data | rows | accuracy | macro-F1 |", "|---|---|---|---|"]
+        for data_name, scores in evaluations.items():
+            lines.append(f"| `{data_name}` | {scores['rows']} | {scores['accuracy']:.3f} | {scores['macro_f1']:.3f} |")
+        lines.append("")
+    lines += [
+        "## Limits",
+        "",
+        "- Stance is judged from one statement and a little context; sarcasm, reported speech of a third "
+        "party and statements that only imply a position are often missed.",
+        "- Trained on English news, comments and tweets; other genres and languages are untested.",
+        "- Probabilities are not calibrated.",
+        "",
+    ]
+    return "\n".join(lines)

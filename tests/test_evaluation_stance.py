@@ -1,0 +1,102 @@
+"""Stance scoring: metrics by hand, `evaluate_stance` per target/dataset, `stance evaluate stance`."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from stance.cli import app
+from stance.evaluation.stance import evaluate_stance, label_scores, macro_f1
+from stance.training import read_labelled
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "fixtures" / "stance-train-example.jsonl"
+SHARED_STANCE = ROOT.parent / "shared" / "data" / "stance"
+SHIPPED = ROOT / "models" / "stance-minilm"
+
+
+@pytest.mark.parametrize(
+    ("gold", "predicted", "accuracy", "macro"),
+    [
+        (["favor", "against", "neutral"], ["favor", "against", "neutral"], 1.0, 1.0),
+        (["favor", "favor", "against", "neutral"], ["favor", "against", "against", "against"], 0.5, (2 / 3 + 1 / 2 + 0) / 3),
+        # neutral is absent from the gold: it doesn't count toward the macro average
+        (["favor", "against"], ["favor", "neutral"], 0.5, (1.0 + 0.0) / 2),
+    ],
+)
+def test_evaluation_stance_label_scores(gold, predicted, accuracy, macro):
+    scores = label_scores(gold, predicted)
+    assert math.isclose(scores["accuracy"], accuracy)
+    assert math.isclose(scores["macro_f1"], macro)
+    assert math.isclose(macro_f1(gold, predicted), macro)
+    assert sum(sum(row.values()) for row in scores["confusion"].values()) == len(gold)
+    assert all(scores["confusion"][g][p] >= 1 for g, p in zip(gold, predicted))
+
+
+class LabelEcho:
+    """A model that predicts "favor" for one target and "neutral" otherwise."""
+
+    labels = ("favor", "against", "neutral")
+
+    def predict(self, inputs, batch_size=32):
+        return ["favor" if item.target == "gun control" else "neutral" for item in inputs]
+
+
+def test_evaluation_stance_groups_by_target_and_dataset():
+    statements = read_labelled([EXAMPLE])
+    report = evaluate_stance(LabelEcho(), statements)
+    assert {"accuracy", "macro_f1", "per_label", "confusion", "by_target", "by_dataset"} <= set(report)
+    assert set(report["by_target"]) == {row.input.target for row in statements}
+    assert sum(part["rows"] for part in report["by_target"].values()) == len(statements) == report["rows"]
+    guns = [row for row in statements if row.input.target == "gun control"]
+    expected = sum(row.label == "favor" for row in guns) / len(guns)
+    assert math.isclose(report["by_target"]["gun control"]["accuracy"], expected)
+
+
+def test_evaluation_stance_cli_json_and_table(tiny_stance_dir, tmp_path):
+    output = tmp_path / "scores.json"
+    result = CliRunner().invoke(
+        app, ["evaluate", "stance", str(EXAMPLE), "--model", str(tiny_stance_dir), "--format", "json", "--output", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    scores = json.loads(output.read_text())
+    assert {"accuracy", "macro_f1", "per_label", "confusion", "by_target"} <= set(scores)
+    assert scores["rows"] == 30 and set(scores["per_label"]) == {"favor", "against", "neutral"}
+    table = CliRunner().invoke(app, ["evaluate", "stance", str(EXAMPLE), "--model", str(tiny_stance_dir)])
+    assert table.exit_code == 0, table.output
+    assert "macro-F1" in table.output and "target: gun control" in table.output and "confusion" in table.output
+
+
+def _held_out_splits() -> dict:
+    spec = importlib.util.spec_from_file_location("stance_splits", ROOT / "benchmarks" / "stance_splits.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.make_splits(SHARED_STANCE)
+
+
+def test_evaluation_stance_splits_keep_articles_apart():
+    if not SHARED_STANCE.is_dir():
+        pytest.skip("../shared/data/stance is not here")
+    splits = _held_out_splits()
+    train_articles = {row.get("article") or row.get("source_url") for row in splits["immigration_train.jsonl"]}
+    test_articles = {row.get("article") or row.get("source_url") for row in splits["immigration_test.jsonl"]}
+    assert not train_articles & test_articles
+    train_ids = {row["id"] for name, rows in splits.items() if "train" in name for row in rows}
+    assert not train_ids & {row["id"] for row in splits["gwsd_test.jsonl"]}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("split", "minimum"), [("immigration_test.jsonl", 0.70), ("gwsd_test.jsonl", 0.65)])
+def test_evaluation_stance_shipped_model_on_held_out_split(tmp_path, split, minimum):
+    if not SHARED_STANCE.is_dir() or not SHIPPED.is_dir():
+        pytest.skip("needs ../shared/data/stance and the shipped model")
+    path = tmp_path / split
+    path.write_text("".join(json.dumps(row) + "\n" for row in _held_out_splits()[split]), encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", "stance", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["macro_f1"] >= minimum
