@@ -32,7 +32,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from stance.errors import StanceError
@@ -114,12 +114,12 @@ def render_report(
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         # No request of any kind leaves the page, even if a document sneaked markup in.
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">",
+        "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">",
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<header><h1>{_e(title)}</h1>",
         f'<p class="summary">Stance toward <strong>{_e(" / ".join(targets) or "—")}</strong>'
         f" · {_plural(len(analyses), 'article')} · {_plural(quotes, 'quote')}"
-        f" · {_plural(len(speakers.names), 'speaker')}</p>",
+        f" · {_plural(sum(name != NO_SPEAKER_LABEL for name in speakers.names), 'speaker')}</p>",
         _filters(speakers),
         _legend(),
         "</header><main>",
@@ -439,31 +439,52 @@ def _shorten(name: str, limit: int = 26) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
+@dataclass
+class _Region:
+    """Where a quote's <mark> goes, and the marks of the quotes nested inside it."""
+
+    start: int
+    end: int
+    quote: Quote
+    inner: list[_Region] = field(default_factory=list)
+
+
+def _quote_regions(analysis: Analysis) -> list[_Region]:
+    """The quotes as properly nested regions (a quote can contain a quoted phrase of another).
+
+    A quote that starts inside another and runs past its end is highlighted up to that end
+    (logged: the extractor should not produce them), so marks nest; an empty quote is skipped.
+    """
+    outermost: list[_Region] = []
+    enclosing: list[_Region] = []
+    for quote in sorted(analysis.quotes, key=lambda q: (q.start, -q.end)):
+        if quote.end <= quote.start:
+            logger.warning("%s: empty quote at %d; not highlighted", analysis.id, quote.start)
+            continue
+        while enclosing and enclosing[-1].end <= quote.start:
+            enclosing.pop()
+        end = min(quote.end, enclosing[-1].end) if enclosing else quote.end
+        if end < quote.end:
+            logger.warning("%s: quote at %d-%d runs past the end of the quote it starts in; "
+                           "highlighted up to %d", analysis.id, quote.start, quote.end, end)
+        region = _Region(quote.start, end, quote)
+        (enclosing[-1].inner if enclosing else outermost).append(region)
+        enclosing.append(region)
+    return outermost
+
+
 def _highlighted_text(analysis: Analysis, speakers: _SpeakerIndex) -> str:
     """The article text, escaped, with quotes as focusable <mark>s and mentions underlined.
 
-    Quotes are the outer layer: one <mark> per quote, so each quote is one thing to hover or
-    focus. Quotes overlapping an earlier one are clipped to where it ends (logged: the extractor
-    should not produce them). Mentions are an inner layer split at quote edges as needed.
+    One <mark> per quote (nested where quotes nest, see `_quote_regions`), so each quote is one
+    thing to hover or focus; mentions are an inner layer, split at quote edges as needed.
     """
     text = analysis.text
     colours = _article_colours(analysis)
     mentions: dict[tuple[int, int], Quote] = {}
-    regions: list[tuple[int, int, Quote]] = []
-    covered = 0
-    for quote in sorted(analysis.quotes, key=lambda q: (q.start, -q.end)):
+    for quote in analysis.quotes:
         if quote.mention is not None:
             mentions.setdefault((quote.mention.start, quote.mention.end), quote)
-        start = max(quote.start, covered)
-        if start >= quote.end:
-            logger.warning("%s: quote at %d-%d lies inside another quote; not highlighted",
-                           analysis.id, quote.start, quote.end)
-            continue
-        if start > quote.start:
-            logger.warning("%s: quote at %d-%d overlaps the one before; highlighted from %d",
-                           analysis.id, quote.start, quote.end, start)
-        regions.append((start, quote.end, quote))
-        covered = quote.end
 
     def underlined(start: int, end: int) -> str:
         out, position = [], start
@@ -480,18 +501,22 @@ def _highlighted_text(analysis: Analysis, speakers: _SpeakerIndex) -> str:
         out.append(_e(text[position:end]))
         return "".join(out)
 
-    out, position = [], 0
-    for start, end, quote in regions:
-        out.append(underlined(position, start))
-        out.append(
-            f'<mark class="quote {_colour_class(quote.speaker, colours)}" tabindex="0" '
-            f'aria-describedby="tip" data-speaker="{speakers.number(quote.speaker)}" '
-            f'data-stance="{_e(quote.stance or "")}" data-tip="{_e(_tooltip(quote))}">'
-            f"{underlined(start, end)}</mark>"
-        )
-        position = end
-    out.append(underlined(position, len(text)))
-    return "".join(out)
+    def marked(regions: list[_Region], start: int, end: int) -> str:
+        out, position = [], start
+        for region in regions:
+            quote = region.quote
+            out.append(underlined(position, region.start))
+            out.append(
+                f'<mark class="quote {_colour_class(quote.speaker, colours)}" tabindex="0" '
+                f'aria-describedby="tip" data-speaker="{speakers.number(quote.speaker)}" '
+                f'data-stance="{_e(quote.stance or "")}" data-tip="{_e(_tooltip(quote))}">'
+                f"{marked(region.inner, region.start, region.end)}</mark>"
+            )
+            position = region.end
+        out.append(underlined(position, end))
+        return "".join(out)
+
+    return marked(_quote_regions(analysis), 0, len(text))
 
 
 def _tooltip(quote: Quote) -> str:

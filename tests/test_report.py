@@ -12,6 +12,8 @@ from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from stance.cli import app
@@ -162,17 +164,44 @@ def test_report_opens_bodies_only_for_small_reports(seed_analysis, articles, ope
     assert len(article_bodies(page)) == articles
 
 
-def test_report_clips_a_quote_that_overlaps_an_earlier_one(caplog):
+def test_report_nests_quotes_within_quotes(caplog):
     text = "Bo Ray said: we will close the ports, and soon."
-    outer = quote_in(text, "we will close the ports, and soon.", "Bo Ray", "Bo Ray")
-    inner = quote_in(text, "close the ports", "Someone", None)
-    tail = quote_in(text, "ports, and soon", "Someone", None)
-    analysis = Analysis("x", text, None, (inner, outer, tail), ())
+    outer = quote_in(text, "we will close the ports", "Bo Ray", "Bo Ray")
+    inner = quote_in(text, "close the", "Someone", None)
+    crossing = quote_in(text, "ports, and soon", "Someone", None)
+    analysis = Analysis("x", text, None, (crossing, inner, outer), ())
     with caplog.at_level(logging.WARNING, logger="stance.report"):
         (body,) = article_bodies(render_report([analysis], None))
-    assert body.count("<mark") == 1
-    assert shown_text(body[body.index('<div class="text">'):]) == text
-    assert len([r for r in caplog.records if "inside another quote" in r.getMessage()]) == 2
+    text_html = body[body.index('<div class="text">'):]
+    assert text_html.count("<mark") == 3
+    marks = r"<mark [^>]*>we will <mark [^>]*>close the</mark> <mark [^>]*>ports</mark></mark>, and soon"
+    assert re.search(marks, text_html)
+    assert shown_text(text_html) == text
+    assert ["runs past the end" in r.getMessage() for r in caplog.records] == [True]
+
+
+@st.composite
+def texts_with_quotes(draw):
+    text = draw(st.text(alphabet="ab <>&\"'\n/!-", min_size=1, max_size=60))
+    quotes = []
+    for _ in range(draw(st.integers(0, 6))):
+        start = draw(st.integers(0, len(text) - 1))
+        end = draw(st.integers(start, len(text)))
+        mention_start = draw(st.integers(0, len(text) - 1))
+        mention = Span.of(text, mention_start, draw(st.integers(mention_start + 1, len(text))))
+        speaker = draw(st.sampled_from([None, "A", "B <b>"]))
+        quotes.append(Quote(start, end, text[start:end], "direct", (Span.of(text, start, end),),
+                            mention=mention, speaker=speaker))
+    return Analysis("generated", text, None, tuple(quotes), ())
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts_with_quotes())
+def test_report_any_quotes_keep_the_text_and_get_one_mark_each(analysis):
+    (body,) = article_bodies(render_report([analysis], None))
+    text_html = body[body.index('<div class="text">'):]
+    assert shown_text(text_html) == analysis.text
+    assert text_html.count("<mark") == sum(quote.end > quote.start for quote in analysis.quotes)
 
 
 def test_report_shows_quotes_without_speaker_or_stance():
