@@ -185,6 +185,7 @@ OPENING_MARKS = "“„«"
 CLOSING_MARKS = "”»"
 
 _PARAGRAPH = re.compile(r"[^\n]+")
+_NOT_SPACE = re.compile(r"\S")
 _MARK = re.compile(r"''|[\"“”„«»]")
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’'»)]*(?=\s+[\"“‘'(«]{0,2}[A-Z0-9])|[.!?]+[\"”’'»)]*\s*$")
 _WORD = re.compile(r"[^\s“”„«»\"]+")
@@ -286,9 +287,9 @@ def _unclosed_at_end(text: str, quote_end: int, paragraph_end: int) -> bool:
 
 
 def _skip_space(text: str, start: int, end: int) -> int:
-    while start < end and text[start].isspace():
-        start += 1
-    return start
+    """The first position from ``start`` that is not white space (``end`` when there is none)."""
+    found = _NOT_SPACE.search(text, start, end)
+    return found.start() if found else max(start, min(end, len(text)))
 
 
 def _extend(text: str, quote: Quote, segment: _Segment) -> Quote:
@@ -465,15 +466,15 @@ def _quoted(text: str, segments: tuple[_Segment, ...], cue: Span | None, mention
 def _words(text: str, begin: int, stop: int, inside: list[_Segment]) -> list[_Word]:
     """The words of a sentence that are outside quotation marks."""
     words: list[_Word] = []
-    for match in _WORD.finditer(text, begin, stop):
-        start, word = match.start(), match.group()
-        if inside and any(s.start <= start < s.end for s in inside):
-            continue
-        if words and _MARK.search(text, words[-1].end, start):
+    stretches = [begin, *(edge for s in inside for edge in (s.start, s.end)), stop]
+    for stretch_start, stretch_end in zip(stretches[::2], stretches[1::2]):
+        if words and stretch_start > begin:
             words[-1] = words[-1]._replace(quoted_gap_after=True)
-        bare = word.strip(_WORD_EDGES).lower()
-        ends_clause = word[-1] in ",;:!?)—–" or word[-1] == "." and bare not in ABBREVIATIONS and len(bare) > 1
-        words.append(_Word(start, match.end(), word, bare, word[0].islower(), ends_clause, False))
+        for match in _WORD.finditer(text, stretch_start, stretch_end):
+            word = match.group()
+            bare = word.strip(_WORD_EDGES).lower()
+            ends_clause = word[-1] in ",;:!?)—–" or word[-1] == "." and bare not in ABBREVIATIONS and len(bare) > 1
+            words.append(_Word(match.start(), match.end(), word, bare, word[0].islower(), ends_clause, False))
     return words
 
 
