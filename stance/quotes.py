@@ -571,7 +571,7 @@ def _attributed_quote(
         return _quoted(text, tuple(segments), cue.span, mention)
     # 2. He said: “…” / He told reporters, “…” — a quote that opens just after the cue.
     after = [s for s in inside if s.start >= cue.span.end]
-    if after and not inverted and cue.verb not in FINDING_CUES and _opens_quote(text, words, cue, after[0]):
+    if after and not inverted and cue.verb not in FINDING_CUES and _opens_quote(text, words, cue, after[0], stop):
         head = _head_content(text, words, cue, mention, begin)
         if head is None:
             return _quoted(text, (after[0],), cue.span, mention)
@@ -582,9 +582,10 @@ def _attributed_quote(
         content_start = None  # "found the keys", "added 400 spaces": not a report
     # 3. Smith said (that) … — the content follows the cue.
     if content_start is not None and (mention is not None or cue.verb in ("said", "says", "say")):
-        content_end = _trim_end(text, words[content_start].start, limit)
-        if _word_count(text, words[content_start].start, content_end) >= MIN_CONTENT_WORDS:
-            return _reported(text, ((words[content_start].start, content_end),), cue.span, mention, inside)
+        begin_at = _content_begin(words, content_start, cue, inside)
+        content_end = _trim_end(text, begin_at, limit)
+        if _word_count(text, begin_at, content_end) >= MIN_CONTENT_WORDS:
+            return _reported(text, ((begin_at, content_end),), cue.span, mention, inside)
     # 4. …, Smith said. / The plan, Smith said, will fail. — the content is around the attribution.
     if cue.verb.endswith("ing"):
         return None
@@ -616,7 +617,7 @@ def _attitude(
     """“Smith criticized the plan, …”: a named source, the verb, and its object up to the clause end."""
     if mention is None or content_start is None:
         return None
-    start = words[content_start].start
+    start = _content_begin(words, content_start, cue, inside)
     end = _trim_end(text, start, _clause_end(text, start, limit, inside))
     if end <= start:
         return None
@@ -836,16 +837,29 @@ def _content_start(words: list[_Word], cue: _Cue) -> int | None:
     return position
 
 
+def _content_begin(words: list[_Word], index: int, cue: _Cue, inside: list[_Segment]) -> int:
+    """Where the content starts: at word ``index``, or at a quotation that comes before it
+    (“portrayed “illegal” immigrants as …”, “said that “…” every time”)."""
+    after_cue = words[index - 1].end if index - 1 > cue.last else words[cue.last].end
+    for segment in inside:
+        if after_cue <= segment.start < words[index].start:
+            return segment.start
+    return words[index].start
+
+
 def _opens_sentence(words: list[_Word], cue: _Cue) -> bool:
     """Whether only the source stands before the cue (no comma, no quotation: nothing reported before it)."""
     return not any(word.ends_clause or word.quoted_gap_after for word in words[: cue.first])
 
 
-def _opens_quote(text: str, words: list[_Word], cue: _Cue, segment: _Segment) -> bool:
-    """He said: “…” / He said to Nevadans, “…” — at most a few words, then a colon or comma, then the quote."""
+def _opens_quote(text: str, words: list[_Word], cue: _Cue, segment: _Segment, stop: int) -> bool:
+    """He said: “…” / He said to Nevadans, “…” — at most a few words, then a colon or comma, then the
+    quote; with nothing between (“He said “…” every time …”) only when the quote ends the sentence."""
     between = text[cue.span.end : segment.start].strip()
-    if between in ("", ",", ":"):
+    if between in (",", ":"):
         return True
+    if between == "":
+        return _word_count(text, segment.end, stop) < MIN_CONTENT_WORDS
     return between[-1] in ",:" and len(between.split()) <= MAX_WORDS_BEFORE_QUOTE and '"' not in between
 
 
