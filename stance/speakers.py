@@ -684,6 +684,10 @@ class _Inventory:
             i for i in self.named.get(word, ())
             if self.entities[i].surname == word or self.entities[i].first_name == word
         ]  # fmt: skip
+        if occ.gender:  # "Mrs. Clinton" is not Bill Clinton
+            candidates = [i for i in candidates if self.entities[i].gender in (None, occ.gender)]
+            if not candidates:
+                return self._new("person", words=occ.words)
         if not candidates:
             candidates = [i for i, e in enumerate(self.entities) if e.kind == "organization"
                           and e.words == (word,)]  # fmt: skip
@@ -787,9 +791,15 @@ def _head_occurrence(inventory: _Inventory, start: int, end: int) -> Occurrence 
     in "ACLU legislative counsel Joanne Lin", "Dante Chinni" in "NBC's Dante Chinni"; none in
     "his partner at Lenox" (object of a preposition) or "MHA officials" (a modifier)."""
     text = inventory.text
-    for occ in inventory.occurrences_within(start, end):
+    within = inventory.occurrences_within(start, end)
+    for k, occ in enumerate(within):
         if occ.start not in inventory.entity_of:
             continue
+        # "House Speaker Paul Ryan", "ICE Director John Morton": the last name of the phrase.
+        if k + 1 < len(within) and within[k + 1].start < end:
+            between = text[occ.end : within[k + 1].start]
+            if "," not in between and not NOT_MODIFIED_BY.intersection(w.lower() for w in _words(between)):
+                continue
         before = _words(text[start : max(start, occ.start)])
         if before and before[-1].lower() in PREPOSITIONS:
             continue
