@@ -153,6 +153,17 @@ INTRO_WORDS = frozenset(
 # Prepositions after a cue that show it is used another way ("said to be", "asked about").
 NON_CONTENT_STARTS = frozenset("by to for about on in of with at from into as".split())
 POSSESSIVES = frozenset("my your our his her its their whose".split())
+# Where a statement was made: “said in a statement”, “told reporters at a rally”.
+SETTING_NOUNS = frozenset(
+    """
+    statement statements interview interviews speech speeches rally rallies tweet tweets email
+    emails letter release conference debate appearance hearing call broadcast briefing post video
+    op-ed editorial column memo filing press town hall event news show program podcast radio
+    television twitter facebook
+    """.split()
+)
+# Past tenses that don't end in -ed.
+IRREGULAR_PASTS = frozenset("said told wrote thought knew felt found sought spoke saw".split())
 # Words that end a time phrase, not a source ("a month ago announced", "last week said").
 TIME_WORDS = frozenset(
     """
@@ -554,6 +565,8 @@ def _attributed_quote(
         return _according_to(text, words, cue, begin, stop, inside)
     inverted = _inverted(text, words, cue, stop)
     mention = _source_after(text, words, cue.last) if inverted else _source_before(text, words, cue.first)
+    if mention is not None and not inverted and _noun_use(text, mention, cue):
+        return None
     if mention is None and cue.first and (words[cue.first - 1].bare in ("and", "but") or cue.verb.endswith("ing")):
         # “… and said …”, “…, adding …”: the report hangs on the subject of the sentence.
         mention = last_mention or _sentence_subject(text, words)
@@ -572,20 +585,21 @@ def _attributed_quote(
     # 2. He said: “…” / He told reporters, “…” — a quote that opens just after the cue.
     after = [s for s in inside if s.start >= cue.span.end]
     if after and not inverted and cue.verb not in FINDING_CUES and _opens_quote(text, words, cue, after[0], stop):
-        head = _head_content(text, words, cue, mention, begin)
-        if head is None:
+        # “The plan, he said, “…”” splits a content; “Asked about X, he said, “…”” leads into a quote.
+        closes_sentence = _word_count(text, after[0].end, stop) < MIN_CONTENT_WORDS
+        if closes_sentence or _head_content(text, words, cue, mention, begin) is None:
             return _quoted(text, (after[0],), cue.span, mention)
-    content_start = None if inverted else _content_start(words, cue)
+    found = None if inverted else _content_start(text, words, cue, inside)
+    content_start = None if found is None or found[0] >= limit else found[0]
     if cue.verb not in SPEECH_CUES:
-        return _attitude(text, words, cue, mention, content_start, limit, inside)
-    if cue.verb in THAT_ONLY_CUES and content_start is not None and words[content_start - 1].bare != "that":
+        return _attitude(text, cue, mention, content_start, limit, inside)
+    if cue.verb in THAT_ONLY_CUES and found is not None and not found[1]:
         content_start = None  # "found the keys", "added 400 spaces": not a report
     # 3. Smith said (that) … — the content follows the cue.
     if content_start is not None and (mention is not None or cue.verb in ("said", "says", "say")):
-        begin_at = _content_begin(words, content_start, cue, inside)
-        content_end = _trim_end(text, begin_at, limit)
-        if _word_count(text, begin_at, content_end) >= MIN_CONTENT_WORDS:
-            return _reported(text, ((begin_at, content_end),), cue.span, mention, inside)
+        content_end = _trim_end(text, content_start, limit)
+        if _word_count(text, content_start, content_end) >= MIN_CONTENT_WORDS:
+            return _reported(text, ((content_start, content_end),), cue.span, mention, inside)
     # 4. …, Smith said. / The plan, Smith said, will fail. — the content is around the attribution.
     if cue.verb.endswith("ing"):
         return None
@@ -606,18 +620,11 @@ def _attributed_quote(
 
 
 def _attitude(
-    text: str,
-    words: list[_Word],
-    cue: _Cue,
-    mention: Span | None,
-    content_start: int | None,
-    limit: int,
-    inside: list[_Segment],
+    text: str, cue: _Cue, mention: Span | None, start: int | None, limit: int, inside: list[_Segment]
 ) -> Quote | None:
     """“Smith criticized the plan, …”: a named source, the verb, and its object up to the clause end."""
-    if mention is None or content_start is None:
+    if mention is None or start is None:
         return None
-    start = _content_begin(words, content_start, cue, inside)
     end = _trim_end(text, start, _clause_end(text, start, limit, inside))
     if end <= start:
         return None
@@ -630,6 +637,14 @@ def _clause_end(text: str, start: int, limit: int, inside: list[_Segment]) -> in
         if not any(s.start <= boundary.start() < s.end for s in inside):
             return boundary.start()
     return limit
+
+
+def _noun_use(text: str, mention: Span, cue: _Cue) -> bool:
+    """“a controversial pledge”, “a fundraising call”: a base-form cue after “a”/“an”/“one” is a noun
+    (a singular subject would take “pledges”)."""
+    first = mention.text.split(maxsplit=1)[0].lower()
+    base_form = not cue.verb.endswith(("s", "ed", "ing")) and cue.verb not in IRREGULAR_PASTS
+    return base_form and first in ("a", "an", "one", "this") and cue.span.start - mention.end <= 1
 
 
 def _inverted(text: str, words: list[_Word], cue: _Cue, stop: int) -> bool:
@@ -800,51 +815,79 @@ def _names_follow(words: list[_Word]) -> bool:
     return False
 
 
-def _content_start(words: list[_Word], cue: _Cue) -> int | None:
-    """Index of the first content word after the cue: after a near "that", after the person
-    addressed, or right after the cue; None when the cue is not followed by content."""
+def _content_start(text: str, words: list[_Word], cue: _Cue, inside: list[_Segment]) -> tuple[int, bool] | None:
+    """Where the content after the cue starts — after a near "that", after the person addressed
+    and a time or setting ("said Tuesday in a statement"), or right after the cue — and whether a
+    "that" introduced it; None when the cue is not followed by content."""
     if words[cue.last].ends_clause:
         # “Rubio says, win or lose, he’s staying”: content after the comma when the source opens the sentence.
         if words[cue.last].text[-1] == "," and cue.first <= MAX_NAME_WORDS and cue.last + 1 < len(words):
-            return cue.last + 1 if cue.verb in SPEECH_CUES and _opens_sentence(words, cue) else None
+            if cue.verb in SPEECH_CUES and _opens_sentence(words, cue):
+                return words[cue.last + 1].start, False
         return None
     for offset, word in enumerate(words[cue.last + 1 : cue.last + 1 + MAX_WORDS_BEFORE_THAT]):
         if word.lower and (word.bare in SPEECH_CUES or word.bare in ATTITUDE_CUES):
             break  # “says she respects … but argues that …”: that “that” is the other cue’s
         if word.bare == "that" and word.lower and not word.ends_clause:
-            position = cue.last + 2 + offset
-            return position if position < len(words) else None
+            return _first_content(text, words, cue.last + 2 + offset, word.end, inside), True
         if word.ends_clause:
             break
-    position = cue.last + 1
+    position = _skip_setting(words, cue.last + 1)
     if cue.verb in ADDRESS_CUES:
         # told reporters / told the Associated Press / told him
-        while position < len(words) and position - cue.last <= 4:
+        addressee = position
+        while position < len(words) and position - addressee < 4:
             word = words[position]
-            if position > cue.last + 1 and word.lower and words[position - 1].bare not in DETERMINERS:
+            if position > addressee and word.lower and words[position - 1].bare not in DETERMINERS:
                 break
             position += 1
-            if word.ends_clause:
+            if word.ends_clause or word.quoted_gap_after:
                 break
-        if position == cue.last + 1:
+        if position == addressee:
             return None
-    if position >= len(words):
-        return None
-    if words[position].bare == "to" and cue.verb in INFINITIVE_CUES:
-        return position  # "wants to ...", "vowed to ...": the plan is the content
-    if words[position].bare in NON_CONTENT_STARTS and words[position].lower:
-        return None  # "said to be", "asked about", "told in": the verb is used another way
-    return position
+        position = _skip_setting(words, position)
+    if position < len(words):
+        word = words[position]
+        if word.bare == "to" and cue.verb in INFINITIVE_CUES:
+            return word.start, False  # "wants to ...", "vowed to ...": the plan is the content
+        if word.bare in NON_CONTENT_STARTS and word.lower:
+            return None  # "said to be", "asked about", "told in": the verb is used another way
+    after = words[position - 1].end if position - 1 >= cue.last else cue.span.end
+    found = _first_content(text, words, position, after, inside)
+    return None if found is None else (found, False)
 
 
-def _content_begin(words: list[_Word], index: int, cue: _Cue, inside: list[_Segment]) -> int:
-    """Where the content starts: at word ``index``, or at a quotation that comes before it
+def _first_content(text: str, words: list[_Word], index: int, after: int, inside: list[_Segment]) -> int | None:
+    """The start of word ``index``, or of a quotation between ``after`` and it
     (“portrayed “illegal” immigrants as …”, “said that “…” every time”)."""
-    after_cue = words[index - 1].end if index - 1 > cue.last else words[cue.last].end
+    word_start = words[index].start if index < len(words) else len(text)
     for segment in inside:
-        if after_cue <= segment.start < words[index].start:
+        if after <= segment.start < word_start:
             return segment.start
-    return words[index].start
+    return word_start if index < len(words) else None
+
+
+def _skip_setting(words: list[_Word], position: int) -> int:
+    """Past the time and setting that news puts right after a cue: “said Tuesday”, “said on Friday”,
+    “said in a statement”, “told CNN in an interview last week”."""
+    while position < len(words):
+        word = words[position]
+        if word.bare in TIME_WORDS and word.bare not in ("earlier", "later") or word.bare in ("last", "this") and (
+            position + 1 < len(words) and words[position + 1].bare in TIME_WORDS
+        ):
+            position += 1 + (word.bare in ("last", "this"))
+            continue
+        if word.bare in ("on", "in", "at", "during") and word.lower and position + 1 < len(words):
+            following = words[position + 1 : position + 4]
+            if following[0].bare in TIME_WORDS:
+                position += 2
+                continue
+            nouns = [i for i, w in enumerate(following) if w.bare in SETTING_NOUNS]
+            if nouns and all(w.bare in DETERMINERS or not w.lower or w.bare in SETTING_NOUNS for w in following[: nouns[0]]):
+                position += 2 + nouns[0]
+                continue
+        break
+    return position
 
 
 def _opens_sentence(words: list[_Word], cue: _Cue) -> bool:
@@ -860,7 +903,14 @@ def _opens_quote(text: str, words: list[_Word], cue: _Cue, segment: _Segment, st
         return True
     if between == "":
         return _word_count(text, segment.end, stop) < MIN_CONTENT_WORDS
-    return between[-1] in ",:" and len(between.split()) <= MAX_WORDS_BEFORE_QUOTE and '"' not in between
+    if between[-1] not in ",:" or len(between.split()) > MAX_WORDS_BEFORE_QUOTE or '"' in between:
+        return False
+    # “the vote worried her, Cruz said, “…””: the quote belongs to the cue nearest to it.
+    return not any(
+        word.lower and (word.bare in SPEECH_CUES or word.bare in ATTITUDE_CUES)
+        for word in words[cue.last + 1 :]
+        if word.end <= segment.start
+    )
 
 
 def _head_content(

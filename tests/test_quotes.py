@@ -184,6 +184,18 @@ CASES = {
             ("mixed", ["it “a betrayal of voters.”"], "calling", "Smith"),
         ],
     ),
+    "time and setting between cue and content": (
+        "The donor said on Friday in a statement he had met the candidate twice.",
+        [("indirect", ["he had met the candidate twice"], "said", "The donor")],
+    ),
+    "an introductory question, then the quote": (
+        "Asked whether the vote worried her, Cruz said, “Not for a second.”",
+        [("direct", ["“Not for a second.”"], "said", "Cruz")],
+    ),
+    "a noun that looks like a cue": (
+        "The mayor gave the speech at noon — a familiar pledge.",
+        [],
+    ),
     "two coordinated reports": (
         "Officials said the state expects a surplus, and analysts warned that it could vanish.",
         [
