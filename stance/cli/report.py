@@ -54,6 +54,7 @@ def report_cli(
     if png is not None:
         save_chart_png(corpus if corpus is not None else analyses[0].stances, png, title=title)
     if output is not None:
-        typer.echo(f"Wrote {output} ({len(analyses)} articles)" + (f" and {png}" if png else ""), err=True)
+        articles = f"{len(analyses)} article{'' if len(analyses) == 1 else 's'}"
+        typer.echo(f"Wrote {output} ({articles})" + (f" and {png}" if png else ""), err=True)
     if failures:
         raise typer.Exit(EXIT_SOME_FAILED)
