@@ -65,12 +65,17 @@ def articles_per_second(run: Callable[[str], object], texts: list[str], repeats:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="PolNeAR-format JSONL (its texts are used).")
+    parser.add_argument(
+        "--gold", type=Path, default=DEFAULT_GOLD, help="PolNeAR-format JSONL (its texts are used)."
+    )
     parser.add_argument("--repeats", type=int, default=5, help="Timed passes over the texts.")
     parser.add_argument("--output", type=Path, default=None, help="Write the figures here as JSON.")
     args = parser.parse_args(argv)
     if not args.gold.is_file():
-        print(f"error: no file {args.gold}; pass --gold with a PolNeAR-format JSONL file", file=sys.stderr)
+        print(
+            f"error: no file {args.gold}; pass --gold with a PolNeAR-format JSONL file",
+            file=sys.stderr,
+        )
         return 2
     texts = read_texts(args.gold)
     results = {
@@ -82,10 +87,14 @@ def main(argv: list[str] | None = None) -> int:
         "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
         "stages": {
             "extract_quotes": articles_per_second(extract_quotes, texts, args.repeats),
-            "extract_quotes + resolve_speakers": articles_per_second(extract_and_resolve, texts, args.repeats),
+            "extract_quotes + resolve_speakers": articles_per_second(
+                extract_and_resolve, texts, args.repeats
+            ),
         },
     }
-    table = Table(title=f"Extraction throughput, {len(texts)} articles, single process, {args.repeats} repeats")
+    table = Table(
+        title=f"Extraction throughput, {len(texts)} articles, single process, {args.repeats} repeats"
+    )
     for column in ("stage", "median articles/s", "min", "max", "median by CPU time"):
         table.add_column(column, justify="left" if column == "stage" else "right")
     for stage, rate in results["stages"].items():

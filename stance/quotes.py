@@ -104,7 +104,9 @@ THAT_ONLY_CUES = frozenset(
     """.split()
 )
 # Cues of findings and knowledge: never the lead-in of a quotation ("the news show “…”").
-FINDING_CUES = frozenset("show shows showed shown find finds found know knows knew feel feels felt indicate indicates indicated".split())
+FINDING_CUES = frozenset(
+    "show shows showed shown find finds found know knows knew feel feels felt indicate indicates indicated".split()
+)
 # Verbs whose next word makes a two-word cue ("called for", "pointed out").
 PHRASAL_CUES = {
     verb: tuple(particles.split())
@@ -118,7 +120,10 @@ PHRASAL_CUES = {
         ("comment comments commented commenting", "on"),
         ("vote votes voted voting campaigned rail rails railed railing", "for against"),
         ("joke jokes joked joking complain complains complained complaining", "about"),
-        ("apologize apologizes apologized apologizing advocate advocates advocated advocating", "for"),
+        (
+            "apologize apologizes apologized apologizing advocate advocates advocated advocating",
+            "for",
+        ),
         ("agree agrees agreed agreeing disagree disagrees disagreed", "with"),
         ("warn warns warned warning", "of about against"),
         ("worry worries worried", "about"),
@@ -130,17 +135,19 @@ PHRASAL_CUES = {
 AUXILIARIES = frozenset(
     """
     has have had also later then once previously repeatedly recently earlier again publicly
-    privately would will could may might did does do not never often always first still even
+    privately would will could may might must should can cannot did does do not never often always first still even
     further reportedly is was are were been be long frequently already just since ’s 's
     """.split()
 )
 # Verbs that make a stretch a clause rather than an appositive ("…, the numbers were high, said").
-FINITE_VERBS = frozenset("is was are were has have had will would can could should did does do".split())
+FINITE_VERBS = frozenset(
+    "is was are were has have had will would can could should did does do".split()
+)
 # Words that start a clause: a source noun phrase never reaches back over them.
 CLAUSE_WORDS = frozenset(
     """
     that which who whom whose because while when where but if although though since so as after
-    before until what how why than or nor unless whether and yet
+    before until what how why than or nor unless whether and yet like
     """.split()
 )
 # Words that open an introductory phrase rather than content ("In a statement, Smith said, “…”").
@@ -153,6 +160,8 @@ INTRO_WORDS = frozenset(
 # Prepositions after a cue that show it is used another way ("said to be", "asked about").
 NON_CONTENT_STARTS = frozenset("by to for about on in of with at from into as".split())
 POSSESSIVES = frozenset("my your our his her its their whose".split())
+# Words whose “’s” is “is” or “has” (“he’s said”), not a possessive.
+CONTRACTED_SUBJECTS = frozenset("he she it that there what who where here let".split())
 # Where a statement was made: “said in a statement”, “told reporters at a rally”.
 SETTING_NOUNS = frozenset(
     """
@@ -172,7 +181,9 @@ TIME_WORDS = frozenset(
     """.split()
 )
 SUBJECT_PRONOUNS = frozenset("i we you he she it they".split())
-DETERMINERS = frozenset("the a an his her its their our this that these those some many most".split())
+DETERMINERS = frozenset(
+    "the a an his her its their our this that these those some many most".split()
+)
 # Abbreviations whose full stop does not end a sentence.
 ABBREVIATIONS = frozenset(
     """
@@ -205,7 +216,9 @@ _COLON_SOURCE = re.compile(
     r"(?:[^\n:]{0,200}?\s[-–—]\s)?"
     r"([A-Z][\w.’'&-]*(?:\s+(?:[A-Z][\w.’'&-]*|and|of|de|van|von)){0,5})(:)\s+(?=\S)"
 )
-_CLAUSE_BOUNDARY = re.compile(r"[,;:—–(]|\s(?:because|while|but|although|after|before|when|since|who|which)\s")
+_CLAUSE_BOUNDARY = re.compile(
+    r"[,;:—–(]|\s(?:because|while|but|although|after|before|when|since|who|which)\s"
+)
 
 
 def _trie_pattern(words: frozenset[str] | set[str]) -> str:
@@ -229,7 +242,9 @@ def _trie_pattern(words: frozenset[str] | set[str]) -> str:
 
 # A quick test that a sentence may hold a cue at all, before it is cut into words.
 _CUE_CANDIDATE = re.compile(
-    r"\b(?:" + _trie_pattern(SPEECH_CUES | ATTITUDE_CUES | set(PHRASAL_CUES) | {"according", "According"}) + r")\b"
+    r"\b(?:"
+    + _trie_pattern(SPEECH_CUES | ATTITUDE_CUES | set(PHRASAL_CUES) | {"according", "According"})
+    + r")\b"
 )
 _TRAILING = " \t,;:—–-"
 _DANGLING = re.compile(r"\s(?:and|but|or)$")
@@ -285,7 +300,12 @@ def _article_quotes(text: str) -> Iterator[Quote]:
                 yield carried
                 carried = None
         for quote in _paragraph_quotes(text, start, end, segments):
-            if quote.kind == "direct" and segments and not segments[-1].closed and quote.end == segments[-1].end:
+            if (
+                quote.kind == "direct"
+                and segments
+                and not segments[-1].closed
+                and quote.end == segments[-1].end
+            ):
                 carried = quote
             else:
                 yield quote
@@ -342,7 +362,9 @@ def quote_segments(text: str, start: int, end: int) -> Iterator[_Segment]:
         yield _Segment(opened, stop, False)
 
 
-def sentence_spans(text: str, start: int, end: int, segments: list[_Segment]) -> Iterator[tuple[int, int]]:
+def sentence_spans(
+    text: str, start: int, end: int, segments: list[_Segment]
+) -> Iterator[tuple[int, int]]:
     """The sentences of a paragraph; a full stop inside quotation marks does not end one."""
     begin = _skip_space(text, start, end)
     for stop in _SENTENCE_END.finditer(text, start, end):
@@ -366,7 +388,11 @@ def _is_abbreviation(text: str, begin: int, period: int) -> bool:
     if text[period] != ".":
         return False
     word_start = period
-    while word_start > begin and not text[word_start - 1].isspace() and text[word_start - 1] not in "(“\"":
+    while (
+        word_start > begin
+        and not text[word_start - 1].isspace()
+        and text[word_start - 1] not in '(“"'
+    ):
         word_start -= 1
     word = text[word_start:period].lower()
     if word == "no":  # “No. 2” abbreviates number; “said no.” ends a sentence
@@ -439,10 +465,16 @@ def _colon_lead_in(text: str, begin: int, inside: list[_Segment]) -> Quote | Non
     colon = begin + len(lead) - 1
     if last is None:
         subject = _sentence_subject(text, words)
-        return None if subject is None else _quoted(text, (inside[0],), Span.of(text, colon, colon + 1), subject)
+        return (
+            None
+            if subject is None
+            else _quoted(text, (inside[0],), Span.of(text, colon, colon + 1), subject)
+        )
     first = last
-    while first > 0 and not words[first - 1].ends_clause and (
-        not words[first - 1].lower or words[first - 1].bare in ("of", "and")
+    while (
+        first > 0
+        and not words[first - 1].ends_clause
+        and (not words[first - 1].lower or words[first - 1].bare in ("of", "and"))
     ):
         first -= 1
     mention = Span.of(text, words[first].start, _strip_end(words[last]))
@@ -460,7 +492,9 @@ def _lone_quote(text: str, begin: int, stop: int, inside: list[_Segment]) -> _Se
     return segment
 
 
-def _quoted(text: str, segments: tuple[_Segment, ...], cue: Span | None, mention: Span | None) -> Quote:
+def _quoted(
+    text: str, segments: tuple[_Segment, ...], cue: Span | None, mention: Span | None
+) -> Quote:
     """A direct quote whose parts are the quotation-mark segments, marks included."""
     first, last = segments[0], segments[-1]
     return Quote(
@@ -484,8 +518,15 @@ def _words(text: str, begin: int, stop: int, inside: list[_Segment]) -> list[_Wo
         for match in _WORD.finditer(text, stretch_start, stretch_end):
             word = match.group()
             bare = word.strip(_WORD_EDGES).lower()
-            ends_clause = word[-1] in ",;:!?)—–" or word[-1] == "." and bare not in ABBREVIATIONS and len(bare) > 1
-            words.append(_Word(match.start(), match.end(), word, bare, word[0].islower(), ends_clause, False))
+            ends_clause = (
+                word[-1] in ",;:!?)—–"
+                or word[-1] == "."
+                and bare not in ABBREVIATIONS
+                and len(bare) > 1
+            )
+            words.append(
+                _Word(match.start(), match.end(), word, bare, word[0].islower(), ends_clause, False)
+            )
     return words
 
 
@@ -501,15 +542,34 @@ def _cues(text: str, words: list[_Word]) -> Iterator[_Cue]:
     for index, word in enumerate(words):
         following = words[index + 1].bare if index + 1 < len(words) else ""
         if word.bare == "according" and following == "to":
-            yield _Cue(Span.of(text, word.start, _strip_end(words[index + 1])), index, index + 1, "according to")
+            yield _Cue(
+                Span.of(text, word.start, _strip_end(words[index + 1])),
+                index,
+                index + 1,
+                "according to",
+            )
         elif not word.lower:
             continue
         elif word.bare in PHRASAL_CUES and following in PHRASAL_CUES[word.bare]:
-            yield _Cue(Span.of(text, word.start, _strip_end(words[index + 1])), index, index + 1, word.bare)
+            yield _Cue(
+                Span.of(text, word.start, _strip_end(words[index + 1])), index, index + 1, word.bare
+            )
+        elif index and _possessed(words[index - 1]):
+            continue  # “Clinton’s attacks”, “her support”: a noun, not a report
         elif word.bare.endswith("ing") and index and not _leads_participle(words[index - 1]):
             continue  # “a warning”, “the saying”: a noun, not a report
-        elif (word.bare in SPEECH_CUES or word.bare in ATTITUDE_CUES) and word.text.rstrip(_WORD_EDGES).lower().endswith(word.bare):
+        elif (word.bare in SPEECH_CUES or word.bare in ATTITUDE_CUES) and word.text.rstrip(
+            _WORD_EDGES
+        ).lower().endswith(word.bare):
             yield _Cue(Span.of(text, word.start, _strip_end(word)), index, index, word.bare)
+
+
+def _possessed(previous: _Word) -> bool:
+    """Whether ``previous`` is a possessive (“Clinton’s”, “their”), so that the next word is a noun."""
+    if previous.bare in POSSESSIVES - {"her"}:
+        return True
+    bare = previous.bare.replace("’", "'")
+    return bare.endswith("'s") and bare[:-2] not in CONTRACTED_SUBJECTS
 
 
 def _leads_participle(previous: _Word) -> bool:
@@ -564,14 +624,22 @@ def _attributed_quote(
     if cue.verb == "according to":
         return _according_to(text, words, cue, begin, stop, inside)
     inverted = _inverted(text, words, cue, stop)
-    mention = _source_after(text, words, cue.last) if inverted else _source_before(text, words, cue.first)
+    mention = (
+        _source_after(text, words, cue.last) if inverted else _source_before(text, words, cue.first)
+    )
     if mention is not None and not inverted and _noun_use(text, mention, cue):
         return None
-    if mention is None and cue.first and (words[cue.first - 1].bare in ("and", "but") or cue.verb.endswith("ing")):
+    if (
+        mention is None
+        and cue.first
+        and (words[cue.first - 1].bare in ("and", "but") or cue.verb.endswith("ing"))
+    ):
         # “… and said …”, “…, adding …”: the report hangs on the subject of the sentence.
         mention = last_mention or _sentence_subject(text, words)
     # 1. “…,” he said. / “…,” said Smith. — a quote that ends just before the attribution.
-    before = [s for s in inside if s.end <= cue.span.start and _speech_before_attribution(text, s, begin)]
+    before = [
+        s for s in inside if s.end <= cue.span.start and _speech_before_attribution(text, s, begin)
+    ]
     if before and mention is None:
         mention = _words_between(text, before[-1].end, cue.span.start)
     if before and _only_attribution_between(text, before[-1].end, mention or cue.span):
@@ -584,7 +652,12 @@ def _attributed_quote(
         return _quoted(text, tuple(segments), cue.span, mention)
     # 2. He said: “…” / He told reporters, “…” — a quote that opens just after the cue.
     after = [s for s in inside if s.start >= cue.span.end]
-    if after and not inverted and cue.verb not in FINDING_CUES and _opens_quote(text, words, cue, after[0], stop):
+    if (
+        after
+        and not inverted
+        and cue.verb not in FINDING_CUES
+        and _opens_quote(text, words, cue, after[0], stop)
+    ):
         # “The plan, he said, “…”” splits a content; “Asked about X, he said, “…”” leads into a quote.
         closes_sentence = _word_count(text, after[0].end, stop) < MIN_CONTENT_WORDS
         if closes_sentence or _head_content(text, words, cue, mention, begin) is None:
@@ -620,7 +693,12 @@ def _attributed_quote(
 
 
 def _attitude(
-    text: str, cue: _Cue, mention: Span | None, start: int | None, limit: int, inside: list[_Segment]
+    text: str,
+    cue: _Cue,
+    mention: Span | None,
+    start: int | None,
+    limit: int,
+    inside: list[_Segment],
 ) -> Quote | None:
     """“Smith criticized the plan, …”: a named source, the verb, and its object up to the clause end."""
     if mention is None or start is None:
@@ -655,7 +733,13 @@ def _inverted(text: str, words: list[_Word], cue: _Cue, stop: int) -> bool:
     if source is None:
         return False
     rest = text[source.end : stop].strip()
-    return rest == "" or rest[0] in ".!?" or rest.startswith(",") and " that " not in rest or len(rest.split()) <= 3
+    return (
+        rest == ""
+        or rest[0] in ".!?"
+        or rest.startswith(",")
+        and " that " not in rest
+        or len(rest.split()) <= 3
+    )
 
 
 def _according_to(
@@ -680,7 +764,9 @@ def _according_to(
     if last.text[-1] == ",":
         tail = _skip_space(text, last.end, stop)
         parts.append((tail, _trim_end(text, tail, stop)))
-    parts = [(start, end) for start, end in parts if _word_count(text, start, end) >= MIN_CONTENT_WORDS]
+    parts = [
+        (start, end) for start, end in parts if _word_count(text, start, end) >= MIN_CONTENT_WORDS
+    ]
     if not parts:
         return None
     return _reported(text, tuple(parts), cue.span, mention, inside)
@@ -691,7 +777,7 @@ def _source_before(text: str, words: list[_Word], cue_first: int) -> Span | None
     position = cue_first - 1
     while position >= 0 and words[position].bare in AUXILIARIES and not words[position].ends_clause:
         position -= 1
-    if position < 0 or words[position].text[-1] in ".;:!?\"”)":
+    if position < 0 or words[position].text[-1] in '.;:!?"”)':
         return None
     if words[position].text[-1] == ",":
         return _appositive_source(text, words, position)
@@ -710,17 +796,33 @@ def _np_start(words: list[_Word], last: int) -> int | None:
             break
         if previous.bare in CLAUSE_WORDS and not _joins_names(words, first - 1):
             break
-        if previous.lower and (previous.bare in SPEECH_CUES or previous.bare in NON_CONTENT_STARTS - {"of"} and first == last):
+        if previous.lower and (
+            previous.bare in SPEECH_CUES
+            or previous.bare in NON_CONTENT_STARTS - {"of"}
+            and first == last
+        ):
             break
         first -= 1
     phrase = words[first : last + 1]
     head = phrase[-1]
-    if head.bare in CLAUSE_WORDS or head.bare in NON_CONTENT_STARTS or head.bare in DETERMINERS or head.bare in TIME_WORDS:
+    if (
+        head.bare in CLAUSE_WORDS
+        or head.bare in NON_CONTENT_STARTS
+        or head.bare in DETERMINERS
+        or head.bare in TIME_WORDS
+    ):
         return None
     if phrase[0].lower and phrase[0].bare in NON_CONTENT_STARTS:
         return None
-    names_someone = any(not w.lower and w.bare not in INTRO_WORDS for w in phrase) or head.bare in SUBJECT_PRONOUNS
-    described = len(phrase) >= 2 and phrase[0].bare in DETERMINERS or head.bare.endswith(("s", "ers", "ists"))
+    names_someone = (
+        any(not w.lower and w.bare not in INTRO_WORDS for w in phrase)
+        or head.bare in SUBJECT_PRONOUNS
+    )
+    described = (
+        len(phrase) >= 2
+        and phrase[0].bare in DETERMINERS
+        or head.bare.endswith(("s", "ers", "ists"))
+    )
     return first if names_someone or described else None
 
 
@@ -746,7 +848,11 @@ def _appositive_source(text: str, words: list[_Word], comma_word: int) -> Span |
                 return None
             return Span.of(text, words[first].start, _strip_end(words[position - 1]))
         word = words[position]
-        if word.text[-1] in ".;:!?\"”" or word.lower and (word.bare in SPEECH_CUES or word.bare in FINITE_VERBS):
+        if (
+            word.text[-1] in '.;:!?"”'
+            or word.lower
+            and (word.bare in SPEECH_CUES or word.bare in FINITE_VERBS)
+        ):
             return None
         if words[position].text[-1] == "," and _looks_like_name(words, position):
             first = _np_start(words, position)
@@ -772,12 +878,22 @@ def _sentence_subject(text: str, words: list[_Word]) -> Span | None:
     described = start < len(words) and words[start].bare in DETERMINERS
     while end < len(words) and end - start < MAX_NAME_WORDS:
         word = words[end]
-        common_noun = described and word.lower and not (
-            word.bare in SPEECH_CUES or word.bare in ATTITUDE_CUES or word.bare in AUXILIARIES
-            or word.bare in CLAUSE_WORDS or word.bare.endswith("ed")
+        common_noun = (
+            described
+            and word.lower
+            and not (
+                word.bare in SPEECH_CUES
+                or word.bare in ATTITUDE_CUES
+                or word.bare in AUXILIARIES
+                or word.bare in CLAUSE_WORDS
+                or word.bare.endswith("ed")
+            )
         )
-        if word.lower and word.bare not in ("the", "of", "and") and not common_noun and not (
-            end == start and word.bare in SUBJECT_PRONOUNS
+        if (
+            word.lower
+            and word.bare not in ("the", "of", "and")
+            and not common_noun
+            and not (end == start and word.bare in SUBJECT_PRONOUNS)
         ):
             break
         end += 1
@@ -797,7 +913,11 @@ def _source_after(text: str, words: list[_Word], cue_last: int) -> Span | None:
         return None
     last = 0
     for position, word in enumerate(following):
-        if position and word.lower and (word.bare in CLAUSE_WORDS or word.bare in NON_CONTENT_STARTS - {"of"}):
+        if (
+            position
+            and word.lower
+            and (word.bare in CLAUSE_WORDS or word.bare in NON_CONTENT_STARTS - {"of"})
+        ):
             break
         last = position
         if word.ends_clause:
@@ -815,13 +935,19 @@ def _names_follow(words: list[_Word]) -> bool:
     return False
 
 
-def _content_start(text: str, words: list[_Word], cue: _Cue, inside: list[_Segment]) -> tuple[int, bool] | None:
+def _content_start(
+    text: str, words: list[_Word], cue: _Cue, inside: list[_Segment]
+) -> tuple[int, bool] | None:
     """Where the content after the cue starts — after a near "that", after the person addressed
     and a time or setting ("said Tuesday in a statement"), or right after the cue — and whether a
     "that" introduced it; None when the cue is not followed by content."""
     if words[cue.last].ends_clause:
         # “Rubio says, win or lose, he’s staying”: content after the comma when the source opens the sentence.
-        if words[cue.last].text[-1] == "," and cue.first <= MAX_NAME_WORDS and cue.last + 1 < len(words):
+        if (
+            words[cue.last].text[-1] == ","
+            and cue.first <= MAX_NAME_WORDS
+            and cue.last + 1 < len(words)
+        ):
             if cue.verb in SPEECH_CUES and _opens_sentence(words, cue):
                 return words[cue.last + 1].start, False
         return None
@@ -857,7 +983,9 @@ def _content_start(text: str, words: list[_Word], cue: _Cue, inside: list[_Segme
     return None if found is None else (found, False)
 
 
-def _first_content(text: str, words: list[_Word], index: int, after: int, inside: list[_Segment]) -> int | None:
+def _first_content(
+    text: str, words: list[_Word], index: int, after: int, inside: list[_Segment]
+) -> int | None:
     """The start of word ``index``, or of a quotation between ``after`` and it
     (“portrayed “illegal” immigrants as …”, “said that “…” every time”)."""
     word_start = words[index].start if index < len(words) else len(text)
@@ -872,8 +1000,11 @@ def _skip_setting(words: list[_Word], position: int) -> int:
     “said in a statement”, “told CNN in an interview last week”."""
     while position < len(words):
         word = words[position]
-        if word.bare in TIME_WORDS and word.bare not in ("earlier", "later") or word.bare in ("last", "this") and (
-            position + 1 < len(words) and words[position + 1].bare in TIME_WORDS
+        if (
+            word.bare in TIME_WORDS
+            and word.bare not in ("earlier", "later")
+            or word.bare in ("last", "this")
+            and (position + 1 < len(words) and words[position + 1].bare in TIME_WORDS)
         ):
             position += 1 + (word.bare in ("last", "this"))
             continue
@@ -883,7 +1014,10 @@ def _skip_setting(words: list[_Word], position: int) -> int:
                 position += 2
                 continue
             nouns = [i for i, w in enumerate(following) if w.bare in SETTING_NOUNS]
-            if nouns and all(w.bare in DETERMINERS or not w.lower or w.bare in SETTING_NOUNS for w in following[: nouns[0]]):
+            if nouns and all(
+                w.bare in DETERMINERS or not w.lower or w.bare in SETTING_NOUNS
+                for w in following[: nouns[0]]
+            ):
                 position += 2 + nouns[0]
                 continue
         break
@@ -914,7 +1048,12 @@ def _opens_quote(text: str, words: list[_Word], cue: _Cue, segment: _Segment, st
 
 
 def _head_content(
-    text: str, words: list[_Word], cue: _Cue, mention: Span | None, begin: int, intro_is_content: bool = False
+    text: str,
+    words: list[_Word],
+    cue: _Cue,
+    mention: Span | None,
+    begin: int,
+    intro_is_content: bool = False,
 ) -> tuple[int, int] | None:
     """The content before an attribution that follows a comma: “The plan will fail, Smith said”."""
     left = cue.span.start if mention is None else min(mention.start, cue.span.start)
@@ -946,7 +1085,9 @@ def _tail_content(text: str, cue: Span | _Cue, mention: Span, stop: int) -> int 
 def _attribution_ends_sentence(text: str, cue: _Cue, mention: Span, stop: int) -> bool:
     """“…, Smith said.” / “…, Smith said Tuesday.” — only a few words follow the attribution."""
     rest = text[max(mention.end, cue.span.end) : stop].strip()
-    return len(rest.split()) <= 4 and not any(word in rest.lower().split() for word in ("that", "he", "she"))
+    return len(rest.split()) <= 4 and not any(
+        word in rest.lower().split() for word in ("that", "he", "she")
+    )
 
 
 def _speech_before_attribution(text: str, segment: _Segment, begin: int) -> bool:
@@ -958,13 +1099,21 @@ def _speech_before_attribution(text: str, segment: _Segment, begin: int) -> bool
 def _resumes(text: str, attribution_end: int, segment: _Segment) -> bool:
     """“…,” he told Chris Cuomo after the debate, “…”: the quote resumes after a short attribution."""
     between = text[attribution_end : segment.start].strip()
-    return between.endswith(",") and len(between.split()) <= MAX_WORDS_BEFORE_QUOTE + 3 and not _MARK.search(between)
+    return (
+        between.endswith(",")
+        and len(between.split()) <= MAX_WORDS_BEFORE_QUOTE + 3
+        and not _MARK.search(between)
+    )
 
 
 def _words_between(text: str, start: int, end: int) -> Span | None:
     """“‘…,’ one senior official said”: the short phrase that stands between a quote and its cue."""
     phrase = text[start:end].strip(" ,")
-    if not phrase or len(phrase.split()) > MAX_NAME_WORDS or any(mark in phrase for mark in ".;:!?\"“”"):
+    if (
+        not phrase
+        or len(phrase.split()) > MAX_NAME_WORDS
+        or any(mark in phrase for mark in '.;:!?"“”')
+    ):
         return None
     first = text.index(phrase, start)
     return Span(first, first + len(phrase), phrase)
@@ -991,7 +1140,9 @@ def _reported(
     kind: QuoteKind = "indirect"
     if quoted:
         kind = "direct" if quoted >= sum(p.end - p.start for p in spans) - 2 else "mixed"
-    return Quote(start=start, end=end, text=text[start:end], kind=kind, parts=spans, cue=cue, mention=mention)
+    return Quote(
+        start=start, end=end, text=text[start:end], kind=kind, parts=spans, cue=cue, mention=mention
+    )
 
 
 def _trim_end(text: str, start: int, end: int) -> int:
@@ -1011,7 +1162,7 @@ def _trim_end(text: str, start: int, end: int) -> int:
 def _strip_end(word: _Word) -> int:
     """The end of ``word`` without trailing punctuation (an abbreviation keeps its full stop)."""
     end = word.end
-    while end > word.start and word.text[end - word.start - 1] in ",;:.!?\"”’)":
+    while end > word.start and word.text[end - word.start - 1] in ',;:.!?"”’)':
         if word.text[end - word.start - 1] == "." and word.bare in ABBREVIATIONS:
             break
         end -= 1

@@ -186,7 +186,9 @@ def test_evaluate_quotes_cli(gold_file, tmp_path, format):
         scores = json.loads(written)
         assert scores["documents"] == 1 and scores["gold_quotes"] == 2
         assert set(scores["thresholds"]) == {"0.3", "0.8"}
-        assert scores["thresholds"]["0.3"]["matched"] >= 1  # the rule extractor finds the direct quote
+        assert (
+            scores["thresholds"]["0.3"]["matched"] >= 1
+        )  # the rule extractor finds the direct quote
     else:
         assert "precision" in written and "speaker correct" in written
 

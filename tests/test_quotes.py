@@ -47,7 +47,10 @@ CASES = {
         [
             (
                 "direct",
-                ["“We have waited long enough,”", "“Every week we delay, another family sleeps in a car.”"],
+                [
+                    "“We have waited long enough,”",
+                    "“Every week we delay, another family sleeps in a car.”",
+                ],
                 "said",
                 "board chair Maria Delgado",
             )
@@ -74,7 +77,14 @@ CASES = {
     ),
     "said that, with an appositive": (
         "Joanne Lin, legislative counsel for the group, said that the numbers were troubling.",
-        [("indirect", ["the numbers were troubling"], "said", "Joanne Lin, legislative counsel for the group")],
+        [
+            (
+                "indirect",
+                ["the numbers were troubling"],
+                "said",
+                "Joanne Lin, legislative counsel for the group",
+            )
+        ],
     ),
     "content first, source and cue last": (
         "The plan will cost far more than promised, the commissioner said.",
@@ -117,7 +127,14 @@ CASES = {
     ),
     "mixed: reported speech with a quoted fragment": (
         "Lin said the deportations represent “uncontrolled, unwarranted” spending.",
-        [("mixed", ["the deportations represent “uncontrolled, unwarranted” spending"], "said", "Lin")],
+        [
+            (
+                "mixed",
+                ["the deportations represent “uncontrolled, unwarranted” spending"],
+                "said",
+                "Lin",
+            )
+        ],
     ),
     "a title in quotation marks is not speech": (
         'The report, titled "Safer Streets," was released on Monday.',
@@ -141,7 +158,11 @@ CASES = {
         [
             (
                 "direct",
-                ['"I came here to fix roads,"', '"I did not expect floods.', '"But the floods changed everything."'],
+                [
+                    '"I came here to fix roads,"',
+                    '"I did not expect floods.',
+                    '"But the floods changed everything."',
+                ],
                 "said",
                 "she",
             )
@@ -215,20 +236,56 @@ def test_quotes_hard_cases(text, expected):
 
 # (fixture, a fragment of the content, kind, cue, mention): each must be found.
 FIXTURE_QUOTES = [
-    ("quotes-interrupted-curly", "Every week we delay", "direct", "said", "board chair Maria Delgado"),
+    (
+        "quotes-interrupted-curly",
+        "Every week we delay",
+        "direct",
+        "said",
+        "board chair Maria Delgado",
+    ),
     ("quotes-interrupted-curly", "but it is a start", "direct", "added", "Delgado"),
-    ("quotes-interrupted-curly", "will cost far more", "indirect", "said", "Commissioner Tom Reilly"),
-    ("quotes-interrupted-curly", "the shelter will open", "indirect", "According to", "the county budget office"),
+    (
+        "quotes-interrupted-curly",
+        "will cost far more",
+        "indirect",
+        "said",
+        "Commissioner Tom Reilly",
+    ),
+    (
+        "quotes-interrupted-curly",
+        "the shelter will open",
+        "indirect",
+        "According to",
+        "the county budget office",
+    ),
     ("quotes-interrupted-curly", "ask for an audit", "indirect", "told", "Reilly"),
-    ("quotes-straight-nested", "'nobody can park downtown,'", "direct", "said", "Mayor Alan Brooks"),
+    (
+        "quotes-straight-nested",
+        "'nobody can park downtown,'",
+        "direct",
+        "said",
+        "Mayor Alan Brooks",
+    ),
     ("quotes-straight-nested", "400 spaces", "indirect", "said", "Brooks"),
     ("quotes-straight-nested", "'why bother,'", "direct", "said", "Priya Nair"),
-    ("quotes-straight-nested", "a solution in search", "mixed", "called", "The chamber of commerce"),
+    (
+        "quotes-straight-nested",
+        "a solution in search",
+        "mixed",
+        "called",
+        "The chamber of commerce",
+    ),
     ("quotes-multiparagraph", "I leave with one regret", "direct", "said", "she"),
     ("quotes-multiparagraph", "serve out the rest", "indirect", "said", "Her office"),
     ("quotes-unbalanced", "Nobody should vote", "direct", "said", "Ortiz"),
     ("quotes-unbalanced", "The vote is now set", "indirect", "said", "the clerk"),
-    ("quotes-scare-quotes", '"modest" decline', "mixed", "said", "Jane Whitfield, a researcher at the state university"),
+    (
+        "quotes-scare-quotes",
+        '"modest" decline',
+        "mixed",
+        "said",
+        "Jane Whitfield, a researcher at the state university",
+    ),
     ("quotes-colon-leadins", "We Will Not Raise Taxes", "direct", ":", "Governor Lee"),
     ("quotes-colon-leadins", "without raising a single tax", "direct", "said", "Lee"),
     ("quotes-colon-leadins", "The math does not work", "direct", ":", "Rep. Ana Cruz"),
@@ -253,7 +310,7 @@ def test_quotes_multiparagraph_quote_is_one_quote_with_a_part_per_paragraph():
     text = fixture_text("quotes-multiparagraph")
     (quote,) = [q for q in extract_quotes(text) if q.kind == "direct"]
     assert len(quote.parts) == 4
-    assert quote.parts[-1].text.endswith("sooner.\"")
+    assert quote.parts[-1].text.endswith('sooner."')
     assert "Her office" not in quote.text
 
 
@@ -272,7 +329,9 @@ def test_quotes_scare_quotes_and_titles_are_not_direct_quotes():
     assert not [q for q in quotes if "Safer Streets" in q.text or "war on paperwork" in q.text]
 
 
-@pytest.mark.parametrize("path", sorted(ARTICLES.glob("quotes-*.txt")) + [SEED], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted(ARTICLES.glob("quotes-*.txt")) + [SEED], ids=lambda p: p.name
+)
 def test_quotes_spans_are_exact_on_fixtures(path):
     text = path.read_text(encoding="utf-8")
     quotes = extract_quotes(text)
@@ -309,7 +368,9 @@ def test_quotes_seed_article_sources(seed_text):
     ],
 )
 def test_quotes_segments_pair_marks_within_a_paragraph(paragraph, expected):
-    found = [(paragraph[s.start : s.end], s.closed) for s in quote_segments(paragraph, 0, len(paragraph))]
+    found = [
+        (paragraph[s.start : s.end], s.closed) for s in quote_segments(paragraph, 0, len(paragraph))
+    ]
     assert found == expected
 
 
@@ -317,7 +378,10 @@ def test_quotes_segments_pair_marks_within_a_paragraph(paragraph, expected):
     ("paragraph", "expected"),
     [
         ("Mr. Smith said no. Dr. Jones agreed.", ["Mr. Smith said no.", "Dr. Jones agreed."]),
-        ("“It ended. We left,” he said. Then he sat.", ["“It ended. We left,” he said.", "Then he sat."]),
+        (
+            "“It ended. We left,” he said. Then he sat.",
+            ["“It ended. We left,” he said.", "Then he sat."],
+        ),
         ("The U.S. Army said so. J. Smith left.", ["The U.S. Army said so.", "J. Smith left."]),
     ],
 )
@@ -337,7 +401,8 @@ def test_quotes_a_rule_failure_costs_the_article_not_the_caller(monkeypatch):
 
 
 NEWS_ALPHABET = st.sampled_from(
-    list("abc XYZ.,;:!?—-\n\n'’‘\"“”«»()0123") + [" said ", " told ", " according to ", "Mr. ", " he ", "''"]
+    list("abc XYZ.,;:!?—-\n\n'’‘\"“”«»()0123")
+    + [" said ", " told ", " according to ", "Mr. ", " he ", "''"]
 )
 
 

@@ -31,7 +31,9 @@ def evaluate_quotes_cli(
         list(DEFAULT_THRESHOLDS), "--threshold", "-t", help="Overlap threshold (repeatable)."
     ),
     limit: int | None = typer.Option(None, help="Score only the first N articles.", min=1),
-    format: EvaluateFormat = typer.Option(EvaluateFormat.table, "--format", "-f", help="Output format."),
+    format: EvaluateFormat = typer.Option(
+        EvaluateFormat.table, "--format", "-f", help="Output format."
+    ),
     output: Path | None = Output,
 ) -> None:
     """Quote precision/recall/F1, recall per kind and speaker accuracy against gold attributions."""

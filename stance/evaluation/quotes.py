@@ -69,7 +69,9 @@ def read_gold(path: str | Path) -> Iterator[GoldArticle]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as error:
-            raise DataError(f"{origin}: expected a JSON object, found invalid JSON ({error.msg})")
+            raise DataError(
+                f"{origin}: expected a JSON object, found invalid JSON ({error.msg})"
+            ) from error
         if not isinstance(row, dict) or not isinstance(row.get("text"), str):
             raise DataError(
                 f'{origin}: expected an object with a string "text" and a "quotes" list '
@@ -95,8 +97,10 @@ def _gold_spans(rows: list | None, text: str, where: str) -> tuple[Span, ...]:
     for row in rows or ():
         try:
             start, end = int(row["start"]), int(row["end"])
-        except (TypeError, KeyError, ValueError):
-            raise DataError(f'{where}: expected spans {{"start": int, "end": int}}, found {row!r}')
+        except (TypeError, KeyError, ValueError) as error:
+            raise DataError(
+                f'{where}: expected spans {{"start": int, "end": int}}, found {row!r}'
+            ) from error
         if not 0 <= start <= end <= len(text):
             raise DataError(
                 f"{where}: span {start}-{end} is outside the text ({len(text)} characters); "
@@ -117,9 +121,7 @@ def coverage(predicted: Sequence[Span], gold: Sequence[Span]) -> float:
     gold_chars = sum(span.end - span.start for span in gold)
     if not gold_chars:
         return 0.0
-    shared = sum(
-        max(0, min(p.end, g.end) - max(p.start, g.start)) for p in predicted for g in gold
-    )
+    shared = sum(max(0, min(p.end, g.end) - max(p.start, g.start)) for p in predicted for g in gold)
     return min(shared, gold_chars) / gold_chars
 
 
@@ -198,7 +200,9 @@ def evaluate_quotes(
         if limit is not None and documents >= limit:
             break
         documents += 1
-        predicted = extractor(Article(id=article.id, text=article.text, origin=article.origin)).quotes
+        predicted = extractor(
+            Article(id=article.id, text=article.text, origin=article.origin)
+        ).quotes
         n_predicted += len(predicted)
         n_gold += len(article.quotes)
         for gold_quote in article.quotes:
