@@ -80,7 +80,8 @@ ATTITUDE_CUES = frozenset(
     highlighting favor favors favored prefer prefers preferred consider considers considered view
     views viewed deemed regard regards regarded recommend recommends recommended recommending
     acknowledge acknowledges acknowledged promise promises promised expressed express expresses
-    pledged vowed hopes hoped plans planned intends intended
+    pledged vowed hopes hoped plans planned intends intended seem seems seemed appear appears
+    appeared declined declines
     """.split()
 )
 # Cues whose content may be a to-infinitive ("vowed to repeal the law").
@@ -88,11 +89,14 @@ INFINITIVE_CUES = frozenset(
     """
     want wants wanted promise promises promised vow vows vowed pledge pledges pledged refuse refuses
     refused seek seeks sought plan plans planned intend intends intended hope hopes hoped urge urges
-    urged expect expects expected threaten threatens threatened
+    urged expect expects expected threaten threatens threatened seem seems seemed appear appears
+    appeared declined declines ask asks asked asking tell tells told telling
     """.split()
 )
 # Cues followed first by the person addressed, then the content ("told reporters that ...").
-ADDRESS_CUES = frozenset("tell tells told telling assure assures assured warn warns warned".split())
+ADDRESS_CUES = frozenset(
+    "tell tells told telling assure assures assured warn warns warned ask asks asked asking".split()
+)
 # Cues that report something only with a "that" clause ("the poll found that ..."); otherwise
 # they are ordinary verbs ("found the keys", "continued the tour").
 THAT_ONLY_CUES = frozenset(
@@ -169,6 +173,13 @@ SETTING_NOUNS = frozenset(
     emails letter release conference debate appearance hearing call broadcast briefing post video
     op-ed editorial column memo filing press town hall event news show program podcast radio
     television twitter facebook
+    """.split()
+)
+# Sources that report findings ("the survey found Clinton ahead").
+RESEARCH_SOURCES = frozenset(
+    """
+    poll polls survey surveys study studies report reports data analysis results figures numbers
+    research review investigation audit census estimates statistics records documents count
     """.split()
 )
 # Past tenses that don't end in -ed.
@@ -666,7 +677,7 @@ def _attributed_quote(
     content_start = None if found is None or found[0] >= limit else found[0]
     if cue.verb not in SPEECH_CUES:
         return _attitude(text, cue, mention, content_start, limit, inside)
-    if cue.verb in THAT_ONLY_CUES and found is not None and not found[1]:
+    if cue.verb in THAT_ONLY_CUES and found is not None and not found[1] and not _research(mention):
         content_start = None  # "found the keys", "added 400 spaces": not a report
     # 3. Smith said (that) … — the content follows the cue.
     if content_start is not None and (mention is not None or cue.verb in ("said", "says", "say")):
@@ -723,6 +734,11 @@ def _noun_use(text: str, mention: Span, cue: _Cue) -> bool:
     first = mention.text.split(maxsplit=1)[0].lower()
     base_form = not cue.verb.endswith(("s", "ed", "ing")) and cue.verb not in IRREGULAR_PASTS
     return base_form and first in ("a", "an", "one", "this") and cue.span.start - mention.end <= 1
+
+
+def _research(mention: Span | None) -> bool:
+    """“The poll showed Clinton ahead”: polls, studies and data report without a “that”."""
+    return mention is not None and mention.text.rsplit(maxsplit=1)[-1].lower() in RESEARCH_SOURCES
 
 
 def _inverted(text: str, words: list[_Word], cue: _Cue, stop: int) -> bool:
