@@ -978,6 +978,8 @@ def _content_start(
     if cue.verb in ADDRESS_CUES:
         # told reporters / told the Associated Press / told him
         addressee = position
+        if position < len(words) and words[position].bare in NON_CONTENT_STARTS:
+            return None  # "asked about", "told to": no one is addressed
         while position < len(words) and position - addressee < 4:
             word = words[position]
             if position > addressee and word.lower and words[position - 1].bare not in DETERMINERS:
