@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
@@ -194,8 +194,11 @@ LOWERCASE_WORD_RE = re.compile(r"(?<![\w\-])[a-z]{2,}(?![\w\-])")
 GENDER_PRONOUN_RE = re.compile(r"\b(he|his|him|she|her|hers)\b", re.IGNORECASE)
 SENTENCE_END_RE = re.compile(r"[.!?](?:[”\"’']?)\s")
 # Where a new sentence starts: after . ! ? (not after "Mr." or an initial) or a line break.
-SENTENCE_BREAK_RE = re.compile(rf"[.!?][”\"’']?\s+(?=[“\"‘'(]?[{_UPPER}0-9])|\n+")
-ABBREVIATION_END_RE = re.compile(rf"(?:\b(?:{_ABBREVIATIONS})|\b[{_UPPER}]|\.[{_UPPER}])$")
+# (not after the dot of "Mr.", "J." or "U.S.").
+_NOT_ABBREVIATED = "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS.split("|")) + rf"(?<!\b[{_UPPER}]\.)"
+SENTENCE_BREAK_RE = re.compile(
+    rf"(?:[!?]|\.{_NOT_ABBREVIATED})[”\"’']?\s+(?=[“\"‘'(]?[{_UPPER}0-9])|\n+"
+)
 PARAGRAPH_RE = re.compile(r"[^\n]*\S[^\n]*")
 DATELINE_RE = re.compile(r"(?m)^[A-Z][A-Z.'\-]+(?=[ \u00a0]*(?:,|[—–-]|\())")
 POSSESSIVE_END_RE = re.compile(r"['’]s?$")
@@ -265,7 +268,7 @@ def _title_gender(titles: Sequence[str]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _person_occurrences(text: str, tokens: list[tuple[int, int, str]]) -> list[Occurrence]:
+def _person_occurrences(tokens: list[tuple[int, int, str]]) -> list[Occurrence]:
     """Read a run without organisation words as titles + a person's name, or a lone word."""
     last_title = max((i for i, (_, _, t) in enumerate(tokens) if _is_title(t)), default=-1)
     name_from = last_title + 1
@@ -288,25 +291,30 @@ def _person_occurrences(text: str, tokens: list[tuple[int, int, str]]) -> list[O
         if any(t in CONNECTOR_WORDS for t in prefix[last_title + 1 :]):
             role = gender = cue = None
         return [Occurrence(start, end, "word", words, role, gender, cue)]
-    # "Corpus Christi, Texas": a two-word place followed by its state.
-    state = STATE_AFTER_RE.match(text, end)
-    if state and state.group(1).lower() in US_STATES:
-        return []
     if gender is None and _bare(words[0]) in MALE_FIRST_NAMES | FEMALE_FIRST_NAMES:
         gender = "m" if _bare(words[0]) in MALE_FIRST_NAMES else "f"
         cue = "first_name"
     return [Occurrence(start, end, "person", words, role, gender, cue)]
 
 
-def _org_occurrence(text: str, tokens: list[tuple[int, int, str]]) -> Occurrence:
+def _org_occurrence(tokens: list[tuple[int, int, str]]) -> Occurrence:
     words = tuple(t for _, _, t in tokens)
-    start, end = tokens[0][0], tokens[-1][1]
-    heads = _org_heads(words)
-    # "the U.S. Immigration and Customs Enforcement agency": a lower-case head noun after the name.
-    following = FOLLOWING_HEAD_RE.match(text, end)
-    if following and following.group(1) in ORG_HEADS:
-        heads |= {following.group(1)}
-    return Occurrence(start, end, "organization", words, heads=heads)
+    return Occurrence(tokens[0][0], tokens[-1][1], "organization", words, heads=_org_heads(words))
+
+
+def _in_context(text: str, occ: Occurrence) -> Occurrence | None:
+    """What the words after a name say about it."""
+    if occ.kind == "person":
+        # "Corpus Christi, Texas": a two-word place followed by its state.
+        state = STATE_AFTER_RE.match(text, occ.end)
+        if state and state.group(1).lower() in US_STATES:
+            return None
+    elif occ.kind == "organization":
+        # "the U.S. Immigration and Customs Enforcement agency": a lower-case head noun after it.
+        following = FOLLOWING_HEAD_RE.match(text, occ.end)
+        if following and following.group(1) in ORG_HEADS:
+            return occ._replace(heads=occ.heads | {following.group(1)})
+    return occ
 
 
 def _split(tokens: list[tuple[int, int, str]], at) -> list[list[tuple[int, int, str]]]:
@@ -327,12 +335,12 @@ def _strip_connectors(tokens: list[tuple[int, int, str]]) -> list[tuple[int, int
     return tokens
 
 
-def _run_occurrences(text: str, run: re.Match, kinds: dict[str, str | None]) -> list[Occurrence]:
-    """Classify one run of capitalised words into names of people and organisations."""
-    base = run.start()
-    if " " not in run.group() and "\u00a0" not in run.group():  # most runs are one word
-        return _word_occurrences(text, base, run.group(), kinds)
-    tokens = [(base + m.start(), base + m.end(), m.group()) for m in TOKEN_RE.finditer(run.group())]
+def _classify_run(run: str) -> list[Occurrence]:
+    """Read one run of capitalised words as names of people and organisations (offsets are
+    relative to the run; the run alone decides, so an article classifies each distinct run once)."""
+    if " " not in run and "\u00a0" not in run:  # most runs are one word
+        return _word_occurrences(run)
+    tokens = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(run)]
     found: list[Occurrence] = []
     for piece in _split(tokens, lambda t: _bare(t) in FUNCTION_WORDS and t[:1].isupper()):
         for chunk in _split_acronyms(piece, found):
@@ -343,9 +351,9 @@ def _run_occurrences(text: str, run: re.Match, kinds: dict[str, str | None]) -> 
                 words = [t for _, _, t in part]
                 org_at = [i for i, w in enumerate(words) if _is_org_word(w)]
                 if org_at:
-                    found.extend(_org_or_titled_person(text, part, org_at))
+                    found.extend(_org_or_titled_person(part, org_at))
                 else:
-                    found.extend(_person_occurrences(text, part))
+                    found.extend(_person_occurrences(part))
     return found
 
 
@@ -357,14 +365,13 @@ def _word_kind(token: str) -> str | None:
     return "word" if _person_like(token) else None
 
 
-def _word_occurrences(text: str, start: int, token: str, kinds: dict[str, str | None]) -> list[Occurrence]:
-    """A one-word run; ``kinds`` remembers what each word is within one article."""
-    kind = kinds[token] if token in kinds else kinds.setdefault(token, _word_kind(token))
+def _word_occurrences(token: str) -> list[Occurrence]:
+    kind = _word_kind(token)
     if kind == "acronym":
-        return [Occurrence(start, start + len(token), "acronym", (token.rstrip("s"),))]
+        return [Occurrence(0, len(token), "acronym", (token.rstrip("s"),))]
     if kind == "organization":
-        return [_org_occurrence(text, [(start, start + len(token), token)])]
-    return [Occurrence(start, start + len(token), "word", (token,))] if kind else []
+        return [_org_occurrence([(0, len(token), token)])]
+    return [Occurrence(0, len(token), "word", (token,))] if kind else []
 
 
 def _is_org_word(token: str) -> bool:
@@ -415,26 +422,33 @@ def _split_acronyms(piece: list[tuple[int, int, str]], found: list[Occurrence]):
         yield chunk
 
 
-def _org_or_titled_person(text: str, chunk: list[tuple[int, int, str]], org_at: list[int]):
+def _org_or_titled_person(chunk: list[tuple[int, int, str]], org_at: list[int]) -> list[Occurrence]:
     """"Department of Homeland Security Secretary Jeh Johnson" is a person with an organisation."""
     words = [t for _, _, t in chunk]
     titles = [i for i, w in enumerate(words) if _is_title(w) and i > max(org_at)]
     if titles:
-        people = _person_occurrences(text, chunk[titles[0] :])
+        people = _person_occurrences(chunk[titles[0] :])
         if people and chunk[: titles[0]]:
             role = " ".join(words[: titles[-1] + 1])
             people = [p._replace(role=role) for p in people]
             org = _strip_connectors(chunk[: titles[0]])
-            return ([_org_occurrence(text, org)] if org else []) + people
-    return [_org_occurrence(text, chunk)]
+            return ([_org_occurrence(org)] if org else []) + people
+    return [_org_occurrence(chunk)]
 
 
 def scan_names(text: str) -> list[Occurrence]:
     """Every proper-name occurrence of the text, in order."""
     found: list[Occurrence] = []
-    kinds: dict[str, str | None] = {}
+    classified: dict[str, list[Occurrence]] = {}
     for run in NAME_RUN_RE.finditer(text):
-        found.extend(_run_occurrences(text, run, kinds))
+        relative = classified.get(run.group())
+        if relative is None:
+            relative = classified[run.group()] = _classify_run(run.group())
+        base = run.start()
+        for start, end, *rest in relative:
+            occ = _in_context(text, Occurrence(start + base, end + base, *rest))
+            if occ is not None:
+                found.append(occ)
     # "FRESNO, Calif. —": a dateline's city is not an acronym.
     datelines = {m.start() for m in DATELINE_RE.finditer(text)}
     found = [o for o in found if not (o.kind == "acronym" and o.start in datelines)]
@@ -460,6 +474,7 @@ class _Entity:
     spans: list[tuple[int, int]] = field(default_factory=list)
     description: str | None = None
     said: bool = False  # a quote's mention resolved to it
+    name_starts: list[int] = field(default_factory=list)  # sorted
     surname_mentions: int = 0
 
     @property
@@ -471,8 +486,10 @@ class _Entity:
 
     @property
     def surname(self) -> str:
-        words = [w for w in self.words if _bare(w) not in NAME_SUFFIXES]
-        return words[-1] if words else ""
+        """The last word of the name, before a suffix ("Trump" in "Donald J. Trump Jr.")."""
+        if len(self.words) > 1 and _bare(self.words[-1]) in NAME_SUFFIXES:
+            return self.words[-2]
+        return self.words[-1] if self.words else ""
 
     @property
     def first_name(self) -> str | None:
@@ -520,17 +537,6 @@ def _compatible_first(a: str | None, b: str | None) -> bool:
     return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
 
 
-def _sentence_starts(text: str) -> list[int]:
-    """Where sentences start: after . ! ? (not the dot of "Mr." or "J.") and at line breaks."""
-    starts = [0]
-    for match in SENTENCE_BREAK_RE.finditer(text):
-        dot = match.start()
-        if text[dot] == "." and ABBREVIATION_END_RE.search(text[max(0, dot - 5) : dot]):
-            continue
-        starts.append(match.end())
-    return starts
-
-
 class _Inventory:
     """The article's entities and where each is mentioned; built once per `resolve_speakers`."""
 
@@ -544,7 +550,7 @@ class _Inventory:
         self.timeline: list[tuple[int, int]] = []  # (position, entity index), sorted
         self.quoted = quoted  # direct-quote interiors: names there are not antecedents
         self.quoted_starts = [s for s, _ in quoted]
-        self.sentence_starts = _sentence_starts(text)
+        self.sentence_starts = [0] + [m.end() for m in SENTENCE_BREAK_RE.finditer(text)]
         self._build()
 
     def _new(self, kind: SpeakerKind, **fields) -> int:
@@ -606,6 +612,8 @@ class _Inventory:
             entity.forms.append(form)
         entity.spans.append((occ.start, occ.end))
         entity.surname_mentions += occ.kind == "word"
+        if occ.kind in ("person", "word"):
+            insort(entity.name_starts, occ.start)
         entity.add_gender(occ.gender, occ.gender_cue)
         entity.add_role(3, occ.start, occ.role)
         if occ.kind == "person":
@@ -692,9 +700,14 @@ class _Inventory:
             candidates = [i for i, e in enumerate(self.entities) if e.kind == "organization"
                           and e.words == (word,)]  # fmt: skip
         if candidates:
-            # The one mentioned most recently before, else the first one mentioned after.
-            before = [i for i in candidates if self.entities[i].spans and self.entities[i].spans[0][0] < occ.start]
-            return max(before, key=lambda i: max(s for s, _ in self.entities[i].spans if s < occ.start)) if before else candidates[0]
+            # The one named most recently before, else the first one named after.
+            def last_named_before(i: int) -> int:
+                starts = self.entities[i].name_starts
+                k = bisect_left(starts, occ.start)
+                return starts[k - 1] if k else -1
+
+            latest = max(candidates, key=last_named_before)
+            return latest if last_named_before(latest) >= 0 else candidates[0]
         # "Mr. Trump", or "Trump" over and over with no first name given: a surname-only person.
         if occ.role is not None or (
             self.lone_counts[word] >= LONE_NAME_REPEATS and _bare(word) not in US_STATES
@@ -706,11 +719,12 @@ class _Inventory:
         """"Janet Napolitano ... her speech": the first he/his/she/her after a person's name in
         the same sentence, with no other person named in between, is a gender cue."""
         person_starts = sorted(s for s, i in self.entity_of.items() if self.entities[i].kind == "person")
-        for start, index in self.entity_of.items():
-            entity = self.entities[index]
-            if entity.kind != "person" or len(entity.words) < 2:  # a full name, not a stray word
+        for occ in self.occurrences:
+            index = self.entity_of.get(occ.start)
+            # Only full names (not stray words), and only while no stronger cue is known.
+            if occ.kind != "person" or index is None or self.entities[index].gender is not None:
                 continue
-            end = next(e for s, e in entity.spans if s == start)
+            entity, start, end = self.entities[index], occ.start, occ.end
             window_end = end + GENDER_CUE_WINDOW
             sentence_end = SENTENCE_END_RE.search(self.text, end, window_end)
             if sentence_end:
@@ -930,10 +944,10 @@ def _is_follow_on(text: str, paragraph_starts: list[int], previous: Quote, quote
     return here == there or (opens_paragraph and here == there + 1)
 
 
-def _speaker_of(entity: _Entity, spans: list[tuple[int, int]], text: str) -> Speaker:
+def _speaker_of(entity: _Entity, text: str) -> Speaker:
     name = entity.name()
     aliases = tuple(f for f in entity.forms if f.lower() != name.lower())
-    mentions = tuple(Span.of(text, s, e) for s, e in sorted(set(spans)))
+    mentions = tuple(Span.of(text, s, e) for s, e in sorted(set(entity.spans)))
     return Speaker(name=name, kind=entity.kind, role=entity.role(), aliases=aliases, mentions=mentions)
 
 
@@ -953,8 +967,8 @@ def resolve_speakers(text: str, quotes: Sequence[Quote]) -> tuple[list[Quote], l
         range(len(quotes)),
         key=lambda i: (quotes[i].mention.start if quotes[i].mention else quotes[i].start),
     )
-    resolved: list[Quote] = list(quotes)
     entity_of_quote: dict[int, int] = {}
+    inherited_mention: dict[int, Span | None] = {}
     by_position = sorted(range(len(quotes)), key=lambda i: quotes[i].start)
     previous_of = {i: (by_position[k - 1] if k else None) for k, i in enumerate(by_position)}
     for i in order:
@@ -972,17 +986,17 @@ def resolve_speakers(text: str, quotes: Sequence[Quote]) -> tuple[list[Quote], l
             continue
         if previous in entity_of_quote and _is_follow_on(text, paragraph_starts, quotes[previous], quotes[i]):
             entity_of_quote[i] = entity_of_quote[previous]
-            resolved[i] = replace(resolved[i], mention=resolved[previous].mention)
+            inherited_mention[i] = inherited_mention.get(previous, quotes[previous].mention)
     speakers: list[Speaker] = []
-    seen: dict[int, str] = {}
+    names: dict[int, str] = {}
+    resolved: list[Quote] = list(quotes)
     for i in by_position:
         index = entity_of_quote.get(i)
-        if index is None:
-            resolved[i] = replace(resolved[i], speaker=None)
-            continue
-        entity = inventory.entities[index]
-        if index not in seen:
-            seen[index] = entity.name()
-            speakers.append(_speaker_of(entity, entity.spans, text))
-        resolved[i] = replace(resolved[i], speaker=seen[index])
+        if index is not None and index not in names:
+            names[index] = inventory.entities[index].name()
+            speakers.append(_speaker_of(inventory.entities[index], text))
+        speaker = names.get(index) if index is not None else None
+        mention = inherited_mention.get(i, quotes[i].mention)
+        if (speaker, mention) != (quotes[i].speaker, quotes[i].mention):
+            resolved[i] = replace(quotes[i], speaker=speaker, mention=mention)
     return resolved, speakers
