@@ -793,6 +793,8 @@ def _source_before(text: str, words: list[_Word], cue_first: int) -> Span | None
     position = cue_first - 1
     while position >= 0 and words[position].bare in AUXILIARIES and not words[position].ends_clause:
         position -= 1
+    if position >= 1 and words[position].text.endswith(")"):
+        return _parenthesized_source(text, words, position)
     if position < 0 or words[position].text[-1] in '.;:!?"”)':
         return None
     if words[position].text[-1] == ",":
@@ -801,6 +803,15 @@ def _source_before(text: str, words: list[_Word], cue_first: int) -> Span | None
     if first is None:
         return None
     return Span.of(text, words[first].start, _strip_end(words[position]))
+
+
+def _parenthesized_source(text: str, words: list[_Word], closing: int) -> Span | None:
+    """“Sen. Ted Cruz (R-Texas) said”: the name before a short parenthesis, with it."""
+    for opening in range(closing, max(closing - 4, 0), -1):
+        if words[opening].text.startswith("("):
+            first = _np_start(words, opening - 1)
+            return None if first is None else Span.of(text, words[first].start, words[closing].end)
+    return None
 
 
 def _np_start(words: list[_Word], last: int) -> int | None:
