@@ -228,7 +228,10 @@ _COLON_SOURCE = re.compile(
     r"([A-Z][\w.’'&-]*(?:\s+(?:[A-Z][\w.’'&-]*|and|of|de|van|von)){0,5})(:)\s+(?=\S)"
 )
 _CLAUSE_BOUNDARY = re.compile(
-    r"[,;:—–(]|\s(?:because|while|but|although|after|before|when|since|who|which)\s"
+    # a stop, a dash, a parenthesis; a comma before a new clause, a participle or a name (a plain
+    # comma inside a list, “called him a kind, loving man”, does not end it); a subordinator
+    r"[;:—–(]|,\s(?:and|but|who|which|while|where|as|after|when)\s|,\s[a-z]+ing\b|,(?=\s+[A-Z])"
+    r"|\s(?:because|while|but|although|after|before|when|since|who|which)\s"
 )
 
 
@@ -721,7 +724,7 @@ def _attitude(
 
 
 def _clause_end(text: str, start: int, limit: int, inside: list[_Segment]) -> int:
-    """Where the clause that starts at ``start`` ends: punctuation or a subordinating word outside quotation marks."""
+    """Where the clause that starts at ``start`` ends (see `_CLAUSE_BOUNDARY`), outside quotation marks."""
     for boundary in _CLAUSE_BOUNDARY.finditer(text, start, limit):
         if not any(s.start <= boundary.start() < s.end for s in inside):
             return boundary.start()
