@@ -18,6 +18,7 @@ Training lives in `stance.tagger_training`; this module only loads, runs and sav
 from __future__ import annotations
 
 import bisect
+import functools
 import importlib.metadata
 import json
 import logging
@@ -26,6 +27,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -51,6 +53,9 @@ IGNORE_INDEX = -100  # special and padding tokens carry no tag
 CONFIG_FILE = "stance_config.json"
 WEIGHTS_FILE = "model.safetensors"
 TASK = "quote-tagging"
+DEFAULT_TAGGER = "quote-tagger"  # the shipped folder in models/
+Precision = Literal["int8", "bf16", "fp32"]
+PRECISIONS: tuple[Precision, ...] = ("int8", "bf16", "fp32")
 
 # Two content spans are one interrupted quote ("…,” he said. “…”) when no more than this many
 # characters separate them and the gap holds only attribution words and punctuation.
@@ -76,7 +81,7 @@ class TaggerConfig:
     num_layers: int = 4  # lower encoder layers kept from the base model
     trained_layers: int = 2  # top layers fine-tuned (and saved) with the head
     batch_size: int = 16  # windows per forward pass
-    quantize: bool = True  # dynamic int8 Linear layers at inference (CPU speed)
+    precision: Precision = "int8"  # of the weights at inference: int8 / bf16 are faster on CPU
 
     def __post_init__(self) -> None:
         if self.max_length < 8 or not 0 <= self.stride < self.max_length - 2:
@@ -84,6 +89,8 @@ class TaggerConfig:
                 f"expected max_length >= 8 and 0 <= stride < max_length - 2, found "
                 f"max_length={self.max_length}, stride={self.stride}; lower the stride"
             )
+        if self.precision not in PRECISIONS:
+            raise ModelError(f"expected a precision in {PRECISIONS}, found {self.precision!r}")
         if not 0 <= self.trained_layers <= self.num_layers:
             raise ModelError(
                 f"expected 0 <= trained_layers <= num_layers, found trained_layers="
@@ -314,7 +321,7 @@ class QuoteTagger:
         self.tokenizer = tokenizer
         self.config = config
         self.base = base
-        self.quantized = False
+        self.converted = False  # weights changed for inference (see `set_precision`)
 
     @classmethod
     def from_packaged_encoder(cls, config: TaggerConfig | None = None) -> QuoteTagger:
@@ -338,10 +345,10 @@ class QuoteTagger:
         return cls(model, tokenizer, config, base_record())
 
     @classmethod
-    def load(cls, folder: str | Path, *, quantize: bool | None = None) -> QuoteTagger:
+    def load(cls, folder: str | Path, *, precision: Precision | None = None) -> QuoteTagger:
         """Load a tagger saved by `save`, verifying its weights' sha256 (and the base's).
 
-        ``quantize`` overrides the saved config's choice of int8 inference.
+        ``precision`` overrides the saved config's inference precision.
         """
         from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
@@ -378,28 +385,33 @@ class QuoteTagger:
             )
         model.eval()
         tagger = cls(model, AutoTokenizer.from_pretrained(folder), config, base)
-        if config.quantize if quantize is None else quantize:
-            tagger.quantize()
+        tagger.set_precision(precision or config.precision)
         return tagger
 
-    def quantize(self) -> None:
-        """Swap the Linear layers for dynamic int8 ones: about twice as fast on CPU."""
+    def set_precision(self, precision: Precision) -> None:
+        """Convert the weights for inference: int8 dynamic Linear layers or bf16 weights run
+        about twice as fast as fp32 on CPU. A converted tagger can no longer be trained or saved."""
         import torch
 
-        with warnings.catch_warnings():
-            # Eager dynamic quantization is deprecated in favour of torchao, which is not a dependency.
-            warnings.simplefilter("ignore")
-            self.model = torch.ao.quantization.quantize_dynamic(
-                self.model.eval(), {torch.nn.Linear}, dtype=torch.qint8
-            )
-        self.quantized = True
+        if precision not in PRECISIONS:
+            raise ModelError(f"expected a precision in {PRECISIONS}, found {precision!r}")
+        if precision == "int8":
+            with warnings.catch_warnings():
+                # Eager dynamic quantization is deprecated in favour of torchao (not a dependency).
+                warnings.simplefilter("ignore")
+                self.model = torch.ao.quantization.quantize_dynamic(
+                    self.model.eval(), {torch.nn.Linear}, dtype=torch.qint8
+                )
+        elif precision == "bf16":
+            self.model = self.model.to(torch.bfloat16)
+        self.converted = precision != "fp32"
 
     def save(self, folder: str | Path, extra: dict | None = None) -> Path:
         """Write the folder: config.json, tokenizer, model.safetensors (trained tensors, fp16)
         and stance_config.json (labels, config, base and weight hashes, library versions, and
         ``extra``, e.g. the training record)."""
-        if self.quantized:
-            raise ModelError("a quantized tagger can't be saved; load it with quantize=False first")
+        if self.converted:
+            raise ModelError("a tagger converted to int8 or bf16 can't be saved; load it with precision='fp32'")
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self.model.config.save_pretrained(folder)
@@ -459,7 +471,7 @@ class QuoteTagger:
                 batch = jobs[batch_start : batch_start + self.config.batch_size]
                 ids, mask = self.window_inputs([encoded[i][0][start:end] for i, start, end in batch])
                 logits = self.model(input_ids=ids, attention_mask=mask).logits
-                predicted = logits.view(*logits.shape[:2], len(SPAN_TYPES), len(TAGS)).argmax(-1).numpy()
+                predicted = logits.float().view(*logits.shape[:2], len(SPAN_TYPES), len(TAGS)).argmax(-1).numpy()
                 for row, (index, start, end) in enumerate(batch):
                     positions = np.arange(end - start)
                     # Prefer the window where the token has the most context on both sides.
@@ -494,3 +506,42 @@ def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append([start, end])
     return [(start, end) for start, end in merged]
+
+
+def combine_quotes(rules: Sequence[Quote], learned: Sequence[Quote]) -> list[Quote]:
+    """The rule extractor's direct quotes, which it finds precisely (quote marks are
+    unambiguous), plus the tagger's quotes that overlap none of them; in text order."""
+    direct = [quote for quote in rules if quote.kind == "direct"]
+    kept = [
+        quote
+        for quote in learned
+        if not any(quote.start < other.end and other.start < quote.end for other in direct)
+    ]
+    return sorted([*direct, *kept], key=lambda quote: (quote.start, quote.end))
+
+
+def tagger_path(name_or_path: str | Path | None = None) -> Path:
+    """The folder of a tagger: an existing folder, or a name in models/ (None: the shipped one)."""
+    from stance.classify import models_dir
+
+    path = Path(name_or_path or DEFAULT_TAGGER)
+    if path.is_dir():
+        return path
+    shipped = models_dir() / path
+    if shipped.is_dir():
+        return shipped
+    raise ModelError(
+        f"{path}: expected a quote-tagger folder or the name of one in {models_dir()}, found neither; "
+        "train one with `stance train-tagger`, or use rules only (--fast)"
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(folder: str) -> QuoteTagger:
+    return QuoteTagger.load(folder)
+
+
+def load_tagger(name_or_path: str | Path | None = None) -> QuoteTagger:
+    """The tagger at ``name_or_path`` (None: the shipped one), loaded once per process and path,
+    so every article a worker extracts shares one model."""
+    return _load_cached(str(tagger_path(name_or_path).resolve()))

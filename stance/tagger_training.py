@@ -237,7 +237,7 @@ def model_card(tagger: QuoteTagger, training: dict, metrics: dict | None = None)
         f"- Trained: the top {config.trained_layers} layers and the linear head; only those tensors are in",
         "  `model.safetensors` (fp16); loading lays them over the verified base.",
         f"- Windows of {config.max_length} tokens overlapping by {config.stride}; "
-        f"int8 dynamic quantization at inference: {config.quantize}.",
+        f"inference precision: {config.precision}.",
         "",
         "## Data",
         f"- `{args['train_path']}`: {training['articles']} PolNeAR articles (Newell, Margolin & Ruths,",

@@ -78,7 +78,7 @@ def tiny_tagger(tmp_path) -> QuoteTagger:
         label2id={label: index for index, label in enumerate(LABELS)},
     )
     model = BertForTokenClassification(config)
-    return QuoteTagger(model, tokenizer, TaggerConfig(max_length=16, stride=4, num_layers=2, batch_size=4, quantize=False))
+    return QuoteTagger(model, tokenizer, TaggerConfig(max_length=16, stride=4, num_layers=2, batch_size=4, precision="fp32"))
 
 
 def assert_quotes_in_bounds(text: str, quotes) -> None:
@@ -178,9 +178,10 @@ def test_tagger_train_save_load_gives_identical_predictions(tiny_tagger, tmp_pat
     assert predicted == tiny_tagger.predict(articles)
     for text, quotes in zip(articles, predicted):
         assert_quotes_in_bounds(text, quotes)
-    # Quantized inference runs on the same inputs and keeps spans in bounds.
-    for text, quotes in zip(articles, QuoteTagger.load(folder, quantize=True).predict(articles)):
-        assert_quotes_in_bounds(text, quotes)
+    # Faster inference precisions run on the same inputs and keep spans in bounds.
+    for precision in ("int8", "bf16"):
+        for text, quotes in zip(articles, QuoteTagger.load(folder, precision=precision).predict(articles)):
+            assert_quotes_in_bounds(text, quotes)
 
 
 def test_tagger_load_refuses_changed_weights_and_foreign_folders(tiny_tagger, tmp_path):

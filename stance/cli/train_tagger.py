@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 
 from stance.cli import app
-from stance.tagger import TaggerConfig
+from stance.tagger import PRECISIONS, TaggerConfig
 from stance.tagger_training import DEFAULT_OUTPUT, DEFAULT_TRAIN_DATA, TaggerTrainingArguments, train_tagger
 
 DEFAULTS = TaggerTrainingArguments()
@@ -32,7 +32,9 @@ def train_tagger_cli(
     layers: int = typer.Option(TAGGER_DEFAULTS.num_layers, min=1, max=6, help="Lower encoder layers kept."),
     trained_layers: int = typer.Option(TAGGER_DEFAULTS.trained_layers, min=0, help="Top layers fine-tuned."),
     batch_size: int = typer.Option(TAGGER_DEFAULTS.batch_size, min=1),
-    quantize: bool = typer.Option(TAGGER_DEFAULTS.quantize, help="Int8 inference when the model is loaded."),
+    precision: str = typer.Option(
+        TAGGER_DEFAULTS.precision, help=f"Inference precision when the model is loaded: {', '.join(PRECISIONS)}."
+    ),
     threads: int = typer.Option(DEFAULTS.num_threads, min=1, help="CPU threads for torch."),
 ) -> None:
     """Train the quote tagger and write its folder (weights, tokenizer, config, model card)."""
@@ -51,7 +53,7 @@ def train_tagger_cli(
             num_layers=layers,
             trained_layers=trained_layers,
             batch_size=batch_size,
-            quantize=quantize,
+            precision=precision,
         ),
     )
     train_tagger(args)
