@@ -182,6 +182,10 @@ RESEARCH_SOURCES = frozenset(
     research review investigation audit census estimates statistics records documents count
     """.split()
 )
+# “Asked whether …”, “when asked about …”: a question put to the sentence's subject.
+PASSIVE_LEADS = frozenset("when after as if once while".split())
+QUESTION_PUT = "asked (passive)"
+QUESTION_WORDS = frozenset("whether if what who whom why how when where which about by to".split())
 # Past tenses that don't end in -ed.
 IRREGULAR_PASTS = frozenset("said told wrote thought knew felt found sought spoke saw".split())
 # Words that end a time phrase, not a source ("a month ago announced", "last week said").
@@ -257,7 +261,7 @@ def _trie_pattern(words: frozenset[str] | set[str]) -> str:
 # A quick test that a sentence may hold a cue at all, before it is cut into words.
 _CUE_CANDIDATE = re.compile(
     r"\b(?:"
-    + _trie_pattern(SPEECH_CUES | ATTITUDE_CUES | set(PHRASAL_CUES) | {"according", "According"})
+    + _trie_pattern(SPEECH_CUES | ATTITUDE_CUES | set(PHRASAL_CUES) | {"according", "According", "Asked"})
     + r")\b"
 )
 _TRAILING = " \t,;:—–-"
@@ -555,7 +559,9 @@ class _Cue:
 def _cues(text: str, words: list[_Word]) -> Iterator[_Cue]:
     for index, word in enumerate(words):
         following = words[index + 1].bare if index + 1 < len(words) else ""
-        if word.bare == "according" and following == "to":
+        if word.bare == "asked" and (index == 0 or words[index - 1].bare in PASSIVE_LEADS):
+            yield _Cue(Span.of(text, word.start, _strip_end(word)), index, index, QUESTION_PUT)
+        elif word.bare == "according" and following == "to":
             yield _Cue(
                 Span.of(text, word.start, _strip_end(words[index + 1])),
                 index,
@@ -637,6 +643,8 @@ def _attributed_quote(
 ) -> Quote | None:
     if cue.verb == "according to":
         return _according_to(text, words, cue, begin, stop, inside)
+    if cue.verb == QUESTION_PUT:
+        return _question_put(text, words, cue, limit, inside)
     inverted = _inverted(text, words, cue, stop)
     mention = (
         _source_after(text, words, cue.last) if inverted else _source_before(text, words, cue.first)
@@ -759,6 +767,20 @@ def _inverted(text: str, words: list[_Word], cue: _Cue, stop: int) -> bool:
         and " that " not in rest
         or len(rest.split()) <= 3
     )
+
+
+def _question_put(
+    text: str, words: list[_Word], cue: _Cue, limit: int, inside: list[_Segment]
+) -> Quote | None:
+    """“Asked whether he would run, …”, “when asked about the wall, …”: the question put to someone
+    (who is named, if at all, in the main clause)."""
+    if cue.last + 1 >= len(words) or words[cue.last + 1].bare not in QUESTION_WORDS:
+        return None
+    start = words[cue.last + 1].start
+    end = _trim_end(text, start, _clause_end(text, start, limit, inside))
+    if _word_count(text, start, end) < MIN_CONTENT_WORDS:
+        return None
+    return _reported(text, ((start, end),), cue.span, None, inside)
 
 
 def _according_to(

@@ -213,7 +213,10 @@ CASES = {
     ),
     "an introductory question, then the quote": (
         "Asked whether the vote worried her, Cruz said, “Not for a second.”",
-        [("direct", ["“Not for a second.”"], "said", "Cruz")],
+        [
+            ("indirect", ["whether the vote worried her"], "Asked", None),  # the question put
+            ("direct", ["“Not for a second.”"], "said", "Cruz"),
+        ],
     ),
     "a noun that looks like a cue": (
         "The mayor gave the speech at noon — a familiar pledge.",
