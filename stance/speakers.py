@@ -89,7 +89,7 @@ US_STATES = frozenset("""
 # A capitalised word that makes a run an organisation, and the head nouns such an
 # organisation can later be called by ("the agency", "the department").
 ORG_WORD_HEADS: dict[str, frozenset[str]] = {
-    word: frozenset(heads.split())
+    word: frozenset(heads.split()) | {word}
     for words, heads in [
         ("department ministry", "department agency"),
         ("agency enforcement administration service services bureau patrol protection", "agency"),
@@ -112,10 +112,16 @@ ORG_WORD_HEADS: dict[str, frozenset[str]] = {
         ("times post journal tribune herald globe gazette chronicle news press", "newspaper paper"),
         ("government", "government"),
         ("board", "board panel"),
+        ("museum library church hospital clinic", "organization"),
     ]
     for word in words.split()
 }  # fmt: skip
 NEVER_IN_PERSON_NAMES = NOT_PERSON_WORDS | TITLES | FUNCTION_WORDS | frozenset(ORG_WORD_HEADS)
+# Nouns that, after "the", refer back to a person already named ("the real estate mogul said").
+PERSON_NOUNS = TITLES | frozenset("""
+    mogul tycoon lawmaker politician frontrunner front-runner hopeful congresswoman congressman
+    businessman businesswoman star official aide adviser advisor
+""".split())
 # Head nouns of definite descriptions that can name an organisation; "organization" names any.
 ANY_ORG_HEADS = frozenset({"organization", "organisation"})
 ORG_HEADS = frozenset().union(*ORG_WORD_HEADS.values()) | ANY_ORG_HEADS
@@ -276,6 +282,10 @@ def _person_occurrences(tokens: list[tuple[int, int, str]]) -> list[Occurrence]:
     while name_from < len(tokens) and not _person_like(tokens[name_from][2]):
         name_from += 1
     names = tokens[name_from:]
+    # "Stephanie Hooton of Derry": the name ends where "of" / "for" begins.
+    cut = next((i for i, (_, _, t) in enumerate(names) if t in CONNECTOR_WORDS and t not in NAME_PARTICLES), None)
+    if cut is not None:
+        names = names[:cut]
     # Every word after the first must be part of a name: "Central Valley" is a place.
     if not names or not all(
         t in NAME_PARTICLES or _bare(t) in NAME_SUFFIXES or _person_like(t) for _, _, t in names
@@ -473,9 +483,15 @@ class _Entity:
     acronym: str | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)
     description: str | None = None
+    head: str | None = None  # of a description: "spokesman" in "a spokesman for the agency"
     said: bool = False  # a quote's mention resolved to it
     name_starts: list[int] = field(default_factory=list)  # sorted
     surname_mentions: int = 0
+
+    @property
+    def named_person(self) -> bool:
+        """A person the article names, or describes by a person noun ("a spokesman")."""
+        return self.kind == "person" and (bool(self.words) or self.head in PERSON_NOUNS)
 
     @property
     def evident(self) -> bool:
@@ -572,6 +588,11 @@ class _Inventory:
         self.lone_counts = Counter(
             o.words[0] for o in self.occurrences if o.kind == "word" and not self._opens_sentence(o.start)
         )
+        self.lowercase_words: set[str] | None = None  # built on first need
+        self.first_names_of: dict[str, set[str]] = {}
+        for occ in self.occurrences:
+            if occ.kind == "person":
+                self.first_names_of.setdefault(occ.words[-1], set()).add(occ.words[0])
         self.occurrences = [o for o in map(self._recheck_person, self.occurrences) if o is not None]
         self.starts = [o.start for o in self.occurrences]
         people = [o for o in self.occurrences if o.kind == "person"]
@@ -637,16 +658,24 @@ class _Inventory:
     def _recheck_person(self, occ: Occurrence) -> Occurrence | None:
         """Second thoughts on two-word names, now that the whole text has been read: "Trump
         Train" is named after "Trump", who stands alone elsewhere; "Maybe Trump" opening a
-        sentence is "Trump"."""
+        sentence is "Trump" when the article also writes "maybe" or names another "X Trump"."""
         if occ.kind != "person" or _bare(occ.words[0]) in MALE_FIRST_NAMES | FEMALE_FIRST_NAMES:
             return occ
         if self.lone_counts[occ.words[0]] >= LONE_NAME_REPEATS:
             return None
         last = occ.words[-1]
-        if len(occ.words) == 2 and self.lone_counts[last] and self._opens_sentence(occ.start):
+        if len(occ.words) == 2 and self._opens_sentence(occ.start) and (
+            self.first_names_of.get(last, set()) - {occ.words[0]} or self._is_common_word(occ.words[0])
+        ):
             start = occ.end - len(last)
             return Occurrence(start, occ.end, "word", (last,))
         return occ
+
+    def _is_common_word(self, word: str) -> bool:
+        """Whether the article also writes ``word`` in lower case ("Maybe" / "maybe")."""
+        if self.lowercase_words is None:
+            self.lowercase_words = set(LOWERCASE_WORD_RE.findall(self.text))
+        return word.lower() in self.lowercase_words
 
     def _person_for(self, occ: Occurrence) -> int | None:
         """The person a full name belongs to: the last one with that surname and a compatible
@@ -811,8 +840,8 @@ def _head_occurrence(inventory: _Inventory, start: int, end: int) -> Occurrence 
             continue
         # "House Speaker Paul Ryan", "ICE Director John Morton": the last name of the phrase.
         if k + 1 < len(within) and within[k + 1].start < end:
-            between = text[occ.end : within[k + 1].start]
-            if "," not in between and not NOT_MODIFIED_BY.intersection(w.lower() for w in _words(between)):
+            between = text[occ.end : within[k + 1].start].split()
+            if all(_is_title(w) for w in between):
                 continue
         before = _words(text[start : max(start, occ.start)])
         if before and before[-1].lower() in PREPOSITIONS:
@@ -842,7 +871,7 @@ def _description_name(phrase: str) -> str:
 def _description_kind(head: str) -> SpeakerKind:
     if head in ORG_HEADS:
         return "organization"
-    if head.endswith("s") and not head.endswith(("ss", "us", "is")):
+    if head in GROUP_NOUNS or (head.endswith("s") and not head.endswith(("ss", "us", "is"))):
         return "group"
     return "person"
 
@@ -852,13 +881,27 @@ def _role_words(entity: _Entity) -> set[str]:
     return words | {TITLE_ABBREVIATIONS[w] for w in words if w in TITLE_ABBREVIATIONS}
 
 
+def _noun_phrase(phrase: str) -> list[str]:
+    """The words of a description up to its head noun: "people who lost their insurance" ->
+    "people", "the campaign of the former senator" -> "the campaign"."""
+    words = _words(POSSESSIVE_END_RE.sub("", _first_segment(phrase)))
+    for i, word in enumerate(words[1:], 1):
+        if word.lower() in PREPOSITIONS or word.lower() in CLAUSE_WORDS:
+            return words[:i]
+    return words
+
+
 def _resolve_description(inventory: _Inventory, mention: Span) -> int:
-    """"the enforcement agency" -> the last organisation it can describe; else its own entity."""
-    words = [w.lower() for w in _words(POSSESSIVE_END_RE.sub("", _first_segment(mention.text)))]
+    """"the enforcement agency" -> the last organisation it can describe; "the director" -> the
+    last person with that role; else the description is its own speaker."""
+    phrase = _noun_phrase(mention.text)
+    words = [w.lower() for w in phrase]
     head = words[-1] if words else ""
     definite = bool(words) and words[0] in DEFINITE and len(words) > 1
     if definite and head in ORG_HEADS:
         modifiers = [w for w in words[1:-1] if w not in DETERMINERS]
+        # "the Obama administration" names its own organisation unless one is named so.
+        proper = any(w[:1].isupper() for w in phrase[1:-1])
 
         def describes(entity: _Entity, strict: bool) -> bool:
             if entity.kind != "organization" or not (head in entity.heads or head in ANY_ORG_HEADS):
@@ -867,33 +910,40 @@ def _resolve_description(inventory: _Inventory, mention: Span) -> int:
             return not strict or all(any(n.startswith(m) for n in names) for m in modifiers)
 
         found = inventory.most_recent(mention.start, lambda e: describes(e, True))
-        if found is None and modifiers:
+        if found is None and modifiers and not proper:
             found = inventory.most_recent(mention.start, lambda e: describes(e, False))
         if found is not None:
             return found
-    elif definite and _description_kind(head) == "person":
-        # "the director said": the person last named with that role, else (news refers back to
-        # a person it has just named: "the real estate mogul") the person named last.
+    elif definite and head in PERSON_NOUNS:
+        # "the director said": the person last named with that role, else, as with a pronoun,
+        # the subject of the nearest sentence naming a person ("the real estate mogul").
         found = inventory.most_recent(mention.start, lambda e: e.kind == "person" and head in _role_words(e))
         if found is None:
-            found = inventory.most_recent(mention.start, lambda e: e.kind == "person")
+            found = inventory.subject_before(mention.start, lambda e: bool(e.words) and e.kind == "person" and e.evident)
         if found is not None:
             return found
     name = _description_name(mention.text)
     for index, entity in enumerate(inventory.entities):
         if entity.description == name:
             return index
-    return inventory._new(_description_kind(head), description=name)
+    return inventory._new(_description_kind(head), description=name, head=head)
+
+
+# Irregular plurals and collective nouns: "some people", "the crowd".
+GROUP_NOUNS = frozenset(
+    "people men women children police staff crowd public couple family media audience majority".split()
+)
+CLAUSE_WORDS = frozenset({"who", "whom", "whose", "which", "that", "and", "or"})
 
 
 def _resolve_pronoun(inventory: _Inventory, word: str, position: int) -> int | None:
     if word in PRONOUNS:
         gender = PRONOUNS[word]
         found = inventory.subject_before(
-            position, lambda e: e.kind == "person" and e.gender in (None, gender) and e.evident
+            position, lambda e: e.named_person and e.gender in (None, gender) and e.evident
         )
         if found is None:
-            found = inventory.subject_before(position, lambda e: e.kind == "person" and e.gender in (None, gender))
+            found = inventory.subject_before(position, lambda e: e.named_person and e.gender in (None, gender))
         return found
     if word in ORG_PRONOUNS:
         return inventory.subject_before(position, lambda e: e.kind == "organization")
