@@ -20,6 +20,7 @@ from stance.batch import (
     run_batch,
 )
 from stance.cli import app
+from stance.cli.batch import Precision, model_precision
 from stance.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, InputError
 from stance.pipeline import Pipeline
 from stance.reading import ReadOptions, read_documents
@@ -318,3 +319,14 @@ def test_cli_batch_killed_mid_way_then_resumed_equals_an_uninterrupted_run(
     assert full.exit_code == EXIT_OK
     assert read_outputs(killed) == read_outputs(tmp_path / "full")
     assert len(jsonl(killed, ARTICLES_FILE)) == len(rows)
+
+
+@pytest.mark.parametrize(
+    ("precision", "device", "autocast"),
+    [(Precision.bf16, "cpu", True), (Precision.auto, "cpu", False), (Precision.fp32, "cpu", False)],
+)
+def test_cli_batch_precision_runs_the_model_under_bf16_autocast(precision, device, autocast):
+    import torch
+
+    with model_precision(precision, device):
+        assert torch.is_autocast_enabled("cpu") is autocast

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from stance.cli import app
-from stance.cli.batch import analyze_to_folder
+from stance.cli.batch import Precision, analyze_to_folder, model_precision
 from stance.cli.common import (
     Glob,
     IdField,
@@ -48,6 +48,9 @@ def analyze_cli(
     output: Path | None = Output,
     batch_size: int = typer.Option(32, "--batch-size", min=1, help="Quotes per forward pass."),
     device: Device = typer.Option(Device.auto, "--device", help="Where the model runs."),
+    precision: Precision = typer.Option(
+        Precision.auto, "--precision", help="auto: bf16 on CUDA, fp32 on CPU; bf16 on CPU needs AMX/AVX512-BF16."
+    ),
     output_dir: Path | None = typer.Option(
         None,
         "--output-dir",
@@ -74,12 +77,17 @@ def analyze_cli(
     # The model is loaded before any document is read, so a bad --model fails at once.
     pipeline = Pipeline(model, device=device.value, batch_size=batch_size)
     if output_dir is not None:
-        analyze_to_folder(
-            paths, pipeline, output_dir, options=options, target=target, resume=resume, workers=workers, quiet=quiet
-        )
+        with model_precision(precision, device.value):
+            analyze_to_folder(
+                paths, pipeline, output_dir, options=options, target=target, resume=resume, workers=workers, quiet=quiet
+            )
         return
     failures = 0
-    with output_stream(output) as stream, AnalysisWriter(stream, format, console_for(stream)) as writer:
+    with (
+        model_precision(precision, device.value),
+        output_stream(output) as stream,
+        AnalysisWriter(stream, format, console_for(stream)) as writer,
+    ):
         for result in pipeline.analyze(read_documents(paths, options), target):
             if isinstance(result, Failure):
                 failures += 1
