@@ -186,6 +186,8 @@ RESEARCH_SOURCES = frozenset(
 PASSIVE_LEADS = frozenset("when after as if once while".split())
 QUESTION_PUT = "asked (passive)"
 QUESTION_WORDS = frozenset("whether if what who whom why how when where which about by to".split())
+# “Gillibrand on Clinton: …”, “Clinton to Planned Parenthood: …”: a headline speaker ends before these.
+HEADLINE_TOPIC_WORDS = frozenset("on to about at for in".split())
 # Past tenses that don't end in -ed.
 IRREGULAR_PASTS = frozenset("said told wrote thought knew felt found sought spoke saw".split())
 # Words that end a time phrase, not a source ("a month ago announced", "last week said").
@@ -209,6 +211,7 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 MAX_SOURCE_WORDS = 10
+MAX_HEADLINE_WORDS = 30
 MAX_APPOSITIVE_WORDS = 16
 MAX_NAME_WORDS = 6
 MIN_CONTENT_WORDS = 2
@@ -222,6 +225,9 @@ OPENING_MARKS = "“„«"
 CLOSING_MARKS = "”»"
 
 _PARAGRAPH = re.compile(r"[^\n]+")
+# ‘…’ in a headline: an opening mark after a non-letter, a closing one before a non-letter
+# (“Trump’s” keeps its apostrophe).
+_HEADLINE_QUOTE = re.compile(r"(?<!\w)‘(?:[^‘’\n]|’(?=\w))+’(?!\w)")
 _NOT_SPACE = re.compile(r"\S")
 _MARK = re.compile(r"''|[\"“”„«»]")
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’'»)]*(?=\s+[\"“‘'(«]{0,2}[A-Z0-9])|[.!?]+[\"”’'»)]*\s*$")
@@ -259,11 +265,9 @@ def _trie_pattern(words: frozenset[str] | set[str]) -> str:
 
 
 # A quick test that a sentence may hold a cue at all, before it is cut into words.
-_CUE_CANDIDATE = re.compile(
-    r"\b(?:"
-    + _trie_pattern(SPEECH_CUES | ATTITUDE_CUES | set(PHRASAL_CUES) | {"according", "According", "Asked"})
-    + r")\b"
-)
+_CUE_WORDS = SPEECH_CUES | ATTITUDE_CUES | set(PHRASAL_CUES) | {"according", "According", "Asked"}
+_CUE_CANDIDATE = re.compile(r"\b(?:" + _trie_pattern(_CUE_WORDS) + r")\b")
+_ANY_CASE_CUE_CANDIDATE = re.compile(_CUE_CANDIDATE.pattern, re.IGNORECASE)
 _TRAILING = " \t,;:—–-"
 _DANGLING = re.compile(r"\s(?:and|but|or)$")
 _WORD_EDGES = "\"“”‘’'«»(),;:.!?—–[]"
@@ -301,9 +305,10 @@ def extract_quotes(text: str) -> list[Quote]:
 
 def _article_quotes(text: str) -> Iterator[Quote]:
     carried: Quote | None = None  # a direct quote left open at the end of the previous paragraph
-    for paragraph in _PARAGRAPH.finditer(text):
+    for number, paragraph in enumerate(_PARAGRAPH.finditer(text)):
         start, end = paragraph.span()
-        segments = list(quote_segments(text, start, end))
+        headline = number == 0 and _word_count(text, start, end) <= MAX_HEADLINE_WORDS
+        segments = list(quote_segments(text, start, end, headline=headline))
         if carried is not None:
             # A quote that runs over paragraphs reopens with a quotation mark at each new one.
             if segments and segments[0].start == _skip_space(text, start, end):
@@ -317,7 +322,7 @@ def _article_quotes(text: str) -> Iterator[Quote]:
             else:
                 yield carried
                 carried = None
-        for quote in _paragraph_quotes(text, start, end, segments):
+        for quote in _paragraph_quotes(text, start, end, segments, headline=headline):
             if (
                 quote.kind == "direct"
                 and segments
@@ -351,14 +356,22 @@ def _extend(text: str, quote: Quote, segment: _Segment) -> Quote:
     )
 
 
-def quote_segments(text: str, start: int, end: int) -> Iterator[_Segment]:
+def quote_segments(
+    text: str, start: int, end: int, *, headline: bool = False
+) -> Iterator[_Segment]:
     """The quotation-mark pairs of ``text[start:end]`` (one paragraph), in order.
 
     Curly marks say which way they face; a straight mark opens when no quote is open. A mark that
     opens while a quote is still open closes the earlier one first; a quote still open at the end
-    of the paragraph ends there, unclosed. Single quotes are left alone: inside double quotes they
-    are nested quotes, outside they are mostly apostrophes.
+    of the paragraph ends there, unclosed. Single quotes are left alone — inside double quotes they
+    are nested quotes, outside they are mostly apostrophes — except in a headline, which quotes
+    with single curly marks (‘…’).
     """
+    if headline and "‘" in text[start:end]:
+        yield from (
+            _Segment(m.start(), m.end(), True) for m in _HEADLINE_QUOTE.finditer(text, start, end)
+        )
+        return
     opened: int | None = None
     for mark in _MARK.finditer(text, start, end):
         symbol, position = mark.group(), mark.start()
@@ -418,8 +431,17 @@ def _is_abbreviation(text: str, begin: int, period: int) -> bool:
     return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
-def _paragraph_quotes(text: str, start: int, end: int, segments: list[_Segment]) -> Iterator[Quote]:
+def _paragraph_quotes(
+    text: str, start: int, end: int, segments: list[_Segment], *, headline: bool = False
+) -> Iterator[Quote]:
     headed = _colon_quote(text, start, end, segments)
+    if headed is None and headline:
+        headed = _headline_colon(text, start, end, segments)
+        if headed is not None:
+            # “Trump Praises Boyle: ‘Very Good Reporter.’”: the part before the colon may report too.
+            yield headed
+            end, segments = headed.cue.start, [s for s in segments if s.end <= headed.cue.start]
+            headed = None
     if headed is not None:
         yield headed
         return
@@ -427,7 +449,7 @@ def _paragraph_quotes(text: str, start: int, end: int, segments: list[_Segment])
     for begin, stop in sentence_spans(text, start, end, segments):
         inside = [s for s in segments if begin <= s.start < stop]
         stop = max([stop, *(s.end for s in inside)])
-        found = list(_sentence_quotes(text, begin, stop, inside))
+        found = list(_sentence_quotes(text, begin, stop, inside, headline=headline))
         if found:
             if previous is not None:
                 yield previous
@@ -469,6 +491,35 @@ def _colon_quote(text: str, start: int, end: int, segments: list[_Segment]) -> Q
         Span.of(text, *head.span(1)),
         inside,
     )
+
+
+def _headline_colon(text: str, start: int, end: int, segments: list[_Segment]) -> Quote | None:
+    """“Clinton camp: Trump’s rhetoric threatens security.”, “Gillibrand on the speeches: ‘I Think
+    She Will.’” — a headline's speaker, a colon, what was said."""
+    colon = text.find(": ", start, end)
+    if colon < 0 or any(s.start < colon < s.end for s in segments):
+        return None
+    words = _words(text, start, colon, [])
+    if not words or any(w.lower and (w.bare in SPEECH_CUES or w.bare in ATTITUDE_CUES) for w in words):
+        return None  # “Reilly told reporters: “…””: the cue's own rules attribute it
+    # The speaker ends before a topic (“Gillibrand on …”) or a capitalised cue (“Trump Praises …”).
+    last = next(
+        (
+            i - 1
+            for i, w in enumerate(words)
+            if i and (w.text in HEADLINE_TOPIC_WORDS or w.bare in SPEECH_CUES or w.bare in ATTITUDE_CUES)
+        ),
+        len(words) - 1,
+    )
+    if last + 1 > MAX_NAME_WORDS:
+        return None
+    content_start = _skip_space(text, colon + 1, end)
+    content_end = _trim_end(text, content_start, end)
+    if _word_count(text, content_start, content_end) < MIN_CONTENT_WORDS:
+        return None
+    mention = Span.of(text, words[0].start, _strip_end(words[last]))
+    inside = [s for s in segments if s.start >= content_start]
+    return _reported(text, ((content_start, content_end),), Span.of(text, colon, colon + 1), mention, inside)
 
 
 def _colon_lead_in(text: str, begin: int, inside: list[_Segment]) -> Quote | None:
@@ -556,7 +607,8 @@ class _Cue:
     verb: str
 
 
-def _cues(text: str, words: list[_Word]) -> Iterator[_Cue]:
+def _cues(text: str, words: list[_Word], headline: bool = False) -> Iterator[_Cue]:
+    """The cues of a sentence, in order; a headline may capitalise them (“Rubio Says …”)."""
     for index, word in enumerate(words):
         following = words[index + 1].bare if index + 1 < len(words) else ""
         if word.bare == "asked" and (index == 0 or words[index - 1].bare in PASSIVE_LEADS):
@@ -568,7 +620,7 @@ def _cues(text: str, words: list[_Word]) -> Iterator[_Cue]:
                 index + 1,
                 "according to",
             )
-        elif not word.lower:
+        elif not word.lower and not (headline and index):
             continue
         elif word.bare in PHRASAL_CUES and following in PHRASAL_CUES[word.bare]:
             yield _Cue(
@@ -597,13 +649,15 @@ def _leads_participle(previous: _Word) -> bool:
     return previous.bare not in DETERMINERS and previous.bare not in POSSESSIVES
 
 
-def _sentence_quotes(text: str, begin: int, stop: int, inside: list[_Segment]) -> Iterator[Quote]:
+def _sentence_quotes(
+    text: str, begin: int, stop: int, inside: list[_Segment], *, headline: bool = False
+) -> Iterator[Quote]:
     """The attributed quotes of one sentence: at most one per cue outside quotation marks."""
-    candidate = _CUE_CANDIDATE.search(text, begin, stop)
+    candidate = (_ANY_CASE_CUE_CANDIDATE if headline else _CUE_CANDIDATE).search(text, begin, stop)
     if candidate is None:
         return
     words = _words(text, begin, stop, inside)
-    cues = list(_cues(text, words))
+    cues = list(_cues(text, words, headline))
     last_mention: Span | None = None
     for number, cue in enumerate(cues):
         starts = (_next_report_start(text, words, later) for later in cues[number + 1 :])

@@ -218,6 +218,14 @@ CASES = {
             ("direct", ["“Not for a second.”"], "said", "Cruz"),
         ],
     ),
+    "a title-case headline cue": (
+        "County Board Says Shelter Will Open in Spring\n\nThe board met on Tuesday.",
+        [("indirect", ["Shelter Will Open in Spring"], "Says", "County Board")],
+    ),
+    "a headline speaker, a colon and single quotation marks": (
+        "Mayor on the Budget: ‘We Can’t Afford It’\n\nThe mayor spoke on Monday.",
+        [("direct", ["‘We Can’t Afford It’"], ":", "Mayor")],
+    ),
     "a noun that looks like a cue": (
         "The mayor gave the speech at noon — a familiar pledge.",
         [],
