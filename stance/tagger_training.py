@@ -20,6 +20,7 @@ import numpy as np
 
 from stance.errors import DataError, InputError
 from stance.tagger import (
+    CONFIG_FILE,
     IGNORE_INDEX,
     LABELS,
     SPAN_TYPES,
@@ -198,8 +199,9 @@ def _train_mode(model, prefixes: tuple[str, ...]) -> None:
             module.train()
 
 
-def train_tagger(args: TaggerTrainingArguments) -> QuoteTagger:
-    """Train a tagger on the packaged encoder and save it, with its model card, to ``args.output``."""
+def train_tagger(args: TaggerTrainingArguments, evaluate: Sequence[str | Path] = ()) -> QuoteTagger:
+    """Train a tagger on the packaged encoder and save it, with its model card, to ``args.output``;
+    the gold files in ``evaluate`` are scored afterwards (`evaluate_saved_tagger`)."""
     import torch
 
     torch.set_num_threads(args.num_threads)
@@ -214,53 +216,141 @@ def train_tagger(args: TaggerTrainingArguments) -> QuoteTagger:
         **record,
     }
     folder = tagger.save(args.output, extra={"training": training})
-    (folder / "README.md").write_text(model_card(tagger, training), encoding="utf-8")
+    write_model_card(folder)
+    if evaluate:
+        evaluate_saved_tagger(folder, evaluate)
     return tagger
 
 
-def model_card(tagger: QuoteTagger, training: dict, metrics: dict | None = None) -> str:
-    """The folder's README.md: what the model is, its data, how to reproduce it, its limits."""
-    config = tagger.config
-    args = training["arguments"]
-    final_loss = training["losses"][-1]["loss"] if training["losses"] else None
+def evaluate_saved_tagger(folder: str | Path, gold_paths: Sequence[str | Path]) -> dict:
+    """Score the tagger in ``folder`` as the pipeline uses it (rules' direct quotes + tagger, then
+    speaker resolution) and as `--fast` rules alone, on each gold file; the figures go into the
+    folder's ``stance_config.json`` and model card."""
+    from functools import partial
+
+    from stance.evaluation.quotes import evaluate_quotes
+    from stance.pipeline import extract
+    from stance.tagger import load_tagger
+
+    tagger = load_tagger(folder)
+    figures = {}
+    for gold in gold_paths:
+        figures[str(gold)] = {
+            "rules + tagger": _summary(evaluate_quotes(gold, extractor=partial(extract, tagger=tagger))),
+            "rules only (--fast)": _summary(evaluate_quotes(gold, extractor=partial(extract, fast=True))),
+        }
+    config_path = Path(folder) / CONFIG_FILE
+    saved = json.loads(config_path.read_text(encoding="utf-8"))
+    saved["evaluation"] = figures
+    config_path.write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
+    write_model_card(folder)
+    return figures
+
+
+def _summary(scores: dict) -> dict:
+    """The figures of `stance.evaluation.quotes.evaluate_quotes` that the model card reports."""
+    return {
+        "documents": scores["documents"],
+        "gold_quotes": scores["gold_quotes"],
+        "predicted_quotes": scores["predicted_quotes"],
+        **{
+            f"f1@{threshold}": round(row["f1"], 3)
+            for threshold, row in scores["thresholds"].items()
+        },
+        **{
+            f"precision@{threshold}": round(row["precision"], 3)
+            for threshold, row in scores["thresholds"].items()
+        },
+        **{f"recall@{threshold}": round(row["recall"], 3) for threshold, row in scores["thresholds"].items()},
+        "recall_by_kind@0.3": {
+            kind: round(value, 3)
+            for kind, value in scores["thresholds"].get("0.3", {}).get("recall_by_kind", {}).items()
+        },
+        "speaker_correct": round(scores["speaker"]["share"], 3),
+    }
+
+
+def write_model_card(folder: str | Path) -> Path:
+    """(Re)generate ``folder/README.md`` from its ``stance_config.json``."""
+    folder = Path(folder)
+    saved = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
+    path = folder / "README.md"
+    path.write_text(model_card(saved), encoding="utf-8")
+    return path
+
+
+def model_card(saved: dict) -> str:
+    """The README.md of a tagger folder: what the model is, its data, how to reproduce it, its
+    metrics and limits; ``saved`` is the folder's ``stance_config.json``."""
+    config = saved["config"]
+    base = saved["base"] or {}
+    training = saved.get("training", {})
+    args = training.get("arguments", {})
+    losses = training.get("losses") or [{"loss": None}]
     lines = [
         "# quote-tagger",
         "",
         "Token tagger for attributions in news (who said what): three independent BIO tags per token",
-        f"for content, source and cue spans (labels: {', '.join(LABELS)}). `stance.tagger.QuoteTagger`",
-        "loads it and turns the tags into quotes (interrupted contents joined, each linked to the",
-        "nearest cue and source in the same or an adjacent sentence).",
+        f"for content, source and cue spans (labels: {', '.join(saved['labels'])}).",
+        "`stance.tagger.QuoteTagger` loads it and turns the tags into quotes (interrupted contents",
+        "joined, each linked to the nearest cue and source in the same or an adjacent sentence);",
+        "`stance.pipeline.extract` keeps the rule extractor's direct quotes and adds the tagger's others.",
         "",
         "## Model",
-        f"- Base: `{tagger.base['name']}` from PyPI `{tagger.base['package']}=={tagger.base['version']}`"
-        f" (sha256 `{tagger.base['sha256'][:12]}…`), cut to its lower {config.num_layers} layers.",
-        f"- Trained: the top {config.trained_layers} layers and the linear head; only those tensors are in",
-        "  `model.safetensors` (fp16); loading lays them over the verified base.",
-        f"- Windows of {config.max_length} tokens overlapping by {config.stride}; "
-        f"inference precision: {config.precision}.",
+        f"- Base: `{base.get('name')}` from PyPI `{base.get('package')}=={base.get('version')}`"
+        f" (sha256 `{base.get('sha256')}`), cut to its lower {config['num_layers']} layers.",
+        f"- Trained: the top {config['trained_layers']} layers and the linear head; only those tensors are",
+        f"  in `model.safetensors` (fp16, sha256 `{saved['weights_sha256']}`); loading verifies both",
+        "  hashes and lays the trained tensors over the base.",
+        f"- Windows of {config['max_length']} tokens overlapping by {config['stride']}; inference precision "
+        f"{config['precision']}.",
+        f"- Libraries: {', '.join(f'{k} {v}' for k, v in saved.get('versions', {}).items())}.",
         "",
         "## Data",
-        f"- `{args['train_path']}`: {training['articles']} PolNeAR articles (Newell, Margolin & Ruths,",
-        f"  LREC 2018), {training['windows']} windows. The dev split is not used in training.",
+        f"- `{args.get('train_path')}`: {training.get('articles')} PolNeAR articles (Newell, Margolin &",
+        f"  Ruths, LREC 2018), {training.get('windows')} windows. The dev split is not used in training.",
         "",
         "## Reproduce",
         "```",
-        f"stance train-tagger --train {args['train_path']} --output {args['output']} "
-        f"--epochs {args['epochs']} --learning-rate {args['learning_rate']} --seed {args['seed']} "
-        f"--max-length {config.max_length} --stride {config.stride} --layers {config.num_layers} "
-        f"--trained-layers {config.trained_layers}",
+        f"stance train-tagger --train {args.get('train_path')} --output {args.get('output')} "
+        f"--epochs {args.get('epochs')} --learning-rate {args.get('learning_rate')} --seed {args.get('seed')} "
+        f"--max-length {config['max_length']} --stride {config['stride']} --layers {config['num_layers']} "
+        f"--trained-layers {config['trained_layers']} --batch-size {config['batch_size']} "
+        f"--precision {config['precision']}"
+        + (f" --limit {args['limit_articles']}" if args.get("limit_articles") else "")
+        + (f" --max-steps {args['max_steps']}" if args.get("max_steps") else "")
+        + "".join(f" --evaluate {gold}" for gold in saved.get("evaluation", {})),
         "```",
-        f"{training['steps']} steps of batch {config.batch_size}, {training['seconds']:.0f} s on "
-        f"{args['num_threads']} CPU threads; final training loss {final_loss}.",
+        f"{training.get('steps')} steps, {training.get('seconds')} s on {args.get('num_threads')} CPU threads "
+        f"(shared); final training loss {losses[-1]['loss']}.",
         "",
         "## Metrics",
-        "`stance evaluate quotes ../shared/data/polnear/dev.jsonl` — see the project README and the",
-        "commit that shipped this folder for the figures of the revision in git.",
+    ]
+    evaluation = saved.get("evaluation") or {}
+    if not evaluation:
+        lines.append("Not evaluated yet: `stance train-tagger --evaluate GOLD.jsonl` adds the figures here.")
+    for gold, systems in evaluation.items():
+        lines += [
+            f"`{gold}` (quote F1 with one-to-one matching at overlap 0.3 / 0.8 of the gold content;",
+            "speaker correct = share of matched quotes whose mention overlaps the gold source):",
+            "",
+            "| system | F1@0.3 | P@0.3 | R@0.3 | F1@0.8 | recall direct / indirect / mixed | speaker correct |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for system, row in systems.items():
+            kinds = row.get("recall_by_kind@0.3", {})
+            lines.append(
+                f"| {system} | {row.get('f1@0.3')} | {row.get('precision@0.3')} | {row.get('recall@0.3')} | "
+                f"{row.get('f1@0.8')} | {kinds.get('direct')} / {kinds.get('indirect')} / {kinds.get('mixed')} | "
+                f"{row.get('speaker_correct')} |"
+            )
+        lines.append("")
+    lines += [
         "",
         "## Limits",
         "- PolNeAR's attributions are broad (beliefs, reports, \"polls show\"); the tagger marks those too.",
         "- Trained on 2015-2016 US political news; other genres and periods will score lower.",
-        "- Speaker names are not resolved here (see `stance.speakers`); `mention` is the source span.",
+        "- Speaker names are resolved by `stance.speakers`, not here; `mention` is the source span.",
         "- Linking content to cue and source is a distance rule, not learned.",
         "",
     ]

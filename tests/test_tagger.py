@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from conftest import ROOT
 from stance.cli import app
 from stance.errors import ModelError
-from stance.records import Span
+from stance.records import Quote, Span
 from stance.tagger import (
     CONFIG_FILE,
     LABELS,
@@ -26,6 +26,7 @@ from stance.tagger import (
     TaggedText,
     TaggerConfig,
     assemble_quotes,
+    combine_quotes,
     quote_kind,
     tagged_spans,
     token_tags,
@@ -161,6 +162,22 @@ def test_tagger_assemble_keeps_separate_statements_with_their_own_speakers():
     assert [(q.mention.text, q.cue.text, q.kind) for q in quotes] == [
         ("The governor", "said", "indirect"),
         ("Critics", "argued", "indirect"),
+    ]
+
+
+def quote_at(text: str, part: str, kind: str) -> Quote:
+    [span] = spans_of(text, part)
+    return Quote(span.start, span.end, span.text, kind, (span,))
+
+
+def test_tagger_combine_keeps_rule_direct_quotes_and_non_overlapping_tagger_quotes():
+    text = "“We are ready,” the chief said. Critics said the plan is weak. Analysts expect delays."
+    rules = [quote_at(text, "“We are ready,”", "direct"), quote_at(text, "the plan is weak", "indirect")]
+    learned = [quote_at(text, "We are ready", "indirect"), quote_at(text, "the plan is weak.", "indirect"),
+               quote_at(text, "delays", "indirect")]
+    combined = combine_quotes(rules, learned)
+    assert [(q.text, q.kind) for q in combined] == [
+        ("“We are ready,”", "direct"), ("the plan is weak.", "indirect"), ("delays", "indirect")
     ]
 
 

@@ -36,6 +36,10 @@ def train_tagger_cli(
         TAGGER_DEFAULTS.precision, help=f"Inference precision when the model is loaded: {', '.join(PRECISIONS)}."
     ),
     threads: int = typer.Option(DEFAULTS.num_threads, min=1, help="CPU threads for torch."),
+    evaluate: list[Path] = typer.Option(
+        [], "--evaluate", help="Held-out gold JSONL scored after training; figures go into the model card.",
+        exists=True, dir_okay=False,
+    ),
 ) -> None:
     """Train the quote tagger and write its folder (weights, tokenizer, config, model card)."""
     args = TaggerTrainingArguments(
@@ -56,5 +60,6 @@ def train_tagger_cli(
             precision=precision,
         ),
     )
-    train_tagger(args)
-    Console(stderr=True).print(f"saved {output}; score it with: stance evaluate quotes GOLD.jsonl")
+    train_tagger(args, evaluate=evaluate)
+    console = Console(stderr=True)
+    console.print(f"saved {output} (model card: {output / 'README.md'})")
