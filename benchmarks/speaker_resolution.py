@@ -25,7 +25,13 @@ from collections import Counter
 from pathlib import Path
 
 from stance.records import Quote, Span
-from stance.speakers import ORG_PRONOUNS, PRONOUNS, GROUP_PRONOUNS, RELATIVE_PRONOUNS, resolve_speakers
+from stance.speakers import (
+    GROUP_PRONOUNS,
+    ORG_PRONOUNS,
+    PRONOUNS,
+    RELATIVE_PRONOUNS,
+    resolve_speakers,
+)
 
 FILLER_WORDS = frozenset("the a an of and mr mrs ms dr".split())
 
@@ -42,11 +48,32 @@ def same_speaker(predicted: str | None, gold: str) -> bool:
 
 def mention_class(mention: str) -> str:
     word = mention.strip().lower()
-    if word in PRONOUNS or word in ORG_PRONOUNS or word in GROUP_PRONOUNS or word in RELATIVE_PRONOUNS:
+    if (
+        word in PRONOUNS
+        or word in ORG_PRONOUNS
+        or word in GROUP_PRONOUNS
+        or word in RELATIVE_PRONOUNS
+    ):
         return "pronoun"
-    if re.search(r"(?<![\w’'])[A-Z][a-z]", mention) and not re.match(r"(?:The|A|An) [a-z]", mention):
+    if re.search(r"(?<![\w’'])[A-Z][a-z]", mention) and not re.match(
+        r"(?:The|A|An) [a-z]", mention
+    ):
         return "name"
     return "description"
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]
+
+
+def is_row_quote(row: dict, quote: dict) -> bool:
+    """Whether a gold PolNeAR quote is the stance row's: same source, content holding its text."""
+    source = " ".join(span["text"] for span in quote.get("source") or []).strip()
+    text = row["text"].strip()
+    return source == row["source"].strip() and any(
+        text[:40] in part["text"] or part["text"][:40] in text for part in quote["content"]
+    )
 
 
 def gold_quotes(text: str, rows: list[dict]) -> list[Quote]:
@@ -78,13 +105,11 @@ def main() -> int:
 
     articles = {}
     for split in ("train", "dev"):
-        for line in open(args.data / "polnear" / f"{split}.jsonl", encoding="utf-8"):
-            article = json.loads(line)
+        for article in read_jsonl(args.data / "polnear" / f"{split}.jsonl"):
             articles[article["id"]] = article
     rows = []
     for split in ("train", "dev"):
-        path = args.data / "stance" / f"immigration_{split}.jsonl"
-        rows += [json.loads(line) for line in open(path, encoding="utf-8")]
+        rows += read_jsonl(args.data / "stance" / f"immigration_{split}.jsonl")
 
     resolved_cache: dict[str, list[Quote]] = {}
     totals: Counter = Counter()
@@ -92,16 +117,16 @@ def main() -> int:
     errors = []
     for row in rows:
         article = articles.get(row.get("article"))
-        if not article or row["speaker"].lower().startswith("unattributed") or not row.get("source"):
+        if (
+            not article
+            or row["speaker"].lower().startswith("unattributed")
+            or not row.get("source")
+        ):
             continue
         text = article["text"]
         gold = [q for q in article["quotes"] if q.get("content")]
         # The row's quote: the gold quote with the row's source whose content holds the row's text.
-        matches = [
-            i for i, q in enumerate(gold)
-            if q.get("source") and " ".join(s["text"] for s in q["source"]).strip() == row["source"].strip()
-            and any(row["text"].strip()[:40] in p["text"] or p["text"][:40] in row["text"] for p in q["content"])
-        ]  # fmt: skip
+        matches = [i for i, quote in enumerate(gold) if is_row_quote(row, quote)]
         if not matches:
             totals["unmatched rows"] += 1
             continue
@@ -113,7 +138,9 @@ def main() -> int:
         correct = same_speaker(quote.speaker, row["speaker"])
         hits[kind] += correct
         if not correct:
-            errors.append((kind, quote.mention.text if quote.mention else None, quote.speaker, row["speaker"]))
+            errors.append(
+                (kind, quote.mention.text if quote.mention else None, quote.speaker, row["speaker"])
+            )
 
     scored = sum(totals[k] for k in ("name", "pronoun", "description"))
     correct = sum(hits.values())

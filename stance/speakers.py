@@ -9,11 +9,14 @@
    lone word joins the person whose surname (or first name) it is; an organisation is one name,
    with the acronym built from its capitalised words ("ICE" for "Immigration and Customs
    Enforcement").
-3. Mentions, in text order: a name in the mention picks its entity; a pronoun picks the most
-   recent compatible entity outside quotation marks (gender from Mr./Ms., gendered titles,
-   his/her after the name, then common first names); a definite description ("the enforcement
-   agency", "the department") picks the most recent organisation it can describe; an
-   unattributed quote paragraph continues the previous quote's speaker.
+3. Mentions, in text order: a name in the mention picks its entity ("Joanne Lin" in "Joanne
+   Lin, ACLU legislative counsel", not "ACLU"); a pronoun picks the subject (first compatible
+   entity) of the nearest sentence naming one, outside quotation marks, with gender from
+   Mr./Ms., gendered titles, common first names, then his/her after the name; a definite
+   description picks the last organisation it can describe ("the enforcement agency") or the
+   last person with that role ("the director"); an unattributed quote paragraph continues the
+   previous quote's speaker. Other descriptions ("immigration officials") are speakers of their
+   own.
 4. Speakers: one record per entity that has quotes, named by the fullest name the article gives.
 
 Only plain Python and precompiled regexes: this runs on every article of a batch.
@@ -22,8 +25,8 @@ Only plain Python and precompiled regexes: this runs on every article of a batch
 from __future__ import annotations
 
 import re
-from collections import Counter
 from bisect import bisect_left, bisect_right, insort
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
@@ -31,6 +34,11 @@ from typing import NamedTuple
 from stance.records import Quote, Span, Speaker, SpeakerKind
 
 # --- Lexicons -------------------------------------------------------------------------------
+
+
+def _lexicon(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
 
 # Words (lower case, without a final period) that stand before a name as a title or honorific.
 HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "dame": "f"}
@@ -40,56 +48,64 @@ GENDERED_TITLES = {
     "assemblyman": "m", "assemblywoman": "f", "businessman": "m", "businesswoman": "f",
     "king": "m", "queen": "f", "prince": "m", "princess": "f", "lord": "m", "lady": "f",
 }  # fmt: skip
-TITLES = frozenset(HONORIFIC_GENDER) | frozenset(GENDERED_TITLES) | frozenset("""
+OFFICES = _lexicon("""
     president vice secretary director sen senator rep representative gov governor lt mayor judge
     justice gen general adm admiral col colonel capt captain sgt sergeant maj major cmdr commander
     dr doctor prof professor rev reverend pastor bishop cardinal pope rabbi imam sheriff chief
     deputy acting assistant associate executive speaker leader whip chair chairperson commissioner
-    superintendent inspector officer agent detective attorney counsel prosecutor ambassador minister
-    premier chancellor prime first former candidate nominee councilor councillor alderman trooper
-    coach ceo cfo spokesperson founder editor anchor host correspondent columnist
-""".split()) | frozenset("""
+    superintendent inspector officer agent detective attorney counsel prosecutor ambassador
+    minister premier chancellor prime first former candidate nominee councilor councillor alderman
+    trooper coach ceo cfo spokesperson founder editor anchor host correspondent columnist
+""")  # fmt: skip
+# Occupations, capitalised when they open a sentence: "Economist Linda Choi said".
+OCCUPATIONS = _lexicon("""
     economist analyst lawyer activist author researcher historian pollster strategist consultant
     writer reporter journalist actor actress singer comedian scholar scientist expert entrepreneur
     billionaire developer investor farmer teacher organizer advocate critic rapper
-""".split())  # occupations, capitalised when they open a sentence: "Economist Linda Choi said"
-NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-# Capitalised words that start sentences rather than names ("The", "But", "Overall").
-FUNCTION_WORDS = frozenset("""
+""")  # fmt: skip
+TITLES = frozenset(HONORIFIC_GENDER) | frozenset(GENDERED_TITLES) | OFFICES | OCCUPATIONS
+# Abbreviated titles, so that "the governor" finds "Gov. John Kasich".
+TITLE_ABBREVIATIONS = {
+    "gov": "governor", "sen": "senator", "rep": "representative", "gen": "general",
+    "dr": "doctor", "prof": "professor", "rev": "reverend", "lt": "lieutenant", "col": "colonel",
+    "capt": "captain", "sgt": "sergeant", "adm": "admiral", "atty": "attorney",
+}  # fmt: skip
+NAME_SUFFIXES = _lexicon("jr sr ii iii iv")
+# Capitalised words that open sentences rather than names ("The", "But", "Overall").
+FUNCTION_WORDS = _lexicon("""
     the a an in on at but and or if when while after before as this that these those it he she
     they we i you his her their its our my your there here what who whom why how where which some
     many most all no not yet so still also then now last next both each every even just only
-    meanwhile however although though since until because by for from with without of to under over
-    among despite during about against into than one two three several nearly almost overall
+    meanwhile however although though since until because by for from with without of to under
+    over among despite during about against into than one two three several nearly almost overall
     according asked story photo video read watch editor's
-""".split())
+""")  # fmt: skip
 # Connectors allowed between capitalised words of one name ("Department of Homeland Security").
-CONNECTORS = ("of the", "of", "and", "for", "for the", "on", "&", "de", "van", "von", "der", "da",
-              "del", "di", "la", "le", "du", "bin")  # fmt: skip
-NAME_PARTICLES = frozenset({"de", "van", "von", "der", "da", "del", "di", "la", "le", "du", "bin"})
+NAME_PARTICLES = _lexicon("de van von der da del di la le du bin")
+CONNECTORS = ("of the", "of", "and", "for", "for the", "on", "&", *NAME_PARTICLES)
 CONNECTOR_WORDS = frozenset(word for connector in CONNECTORS for word in connector.split())
-# Capitalised words that are never part of a person's name.
-NOT_PERSON_WORDS = frozenset("""
+# Capitalised words that are never part of a person's name: dates, places, parties, peoples.
+NOT_PERSON_WORDS = _lexicon("""
     january february march april may june july august september october november december monday
     tuesday wednesday thursday friday saturday sunday united states america american americans
-    republican republicans democrat democrats democratic gop state states national federal congress
-    senate white capitol god internet north south east west new los san las el fort saint st mount
-    lake port muslim muslims latino latinos hispanic hispanics christian christians catholic mexican
-    mexicans mexico british chinese russian syrian european korean iraqi iranian canadian african
-    asian u.s. u.s us u.n. u.n u.k. u.k d.c. d.c washington valley river county city street avenue road beach
-    island mountain mountains bay canyon airport station hall square bridge border coast desert
-    district
-""".split())
-US_STATES = frozenset("""
+    republican republicans democrat democrats democratic gop state states national federal
+    congress senate white capitol god internet north south east west new los san las el fort saint
+    st mount lake port muslim muslims latino latinos hispanic hispanics christian christians
+    catholic mexican mexicans mexico british chinese russian syrian european korean iraqi iranian
+    canadian african asian u.s. u.s us u.n. u.n u.k. u.k d.c. d.c washington valley river county
+    city street avenue road beach island mountain mountains bay canyon airport station hall square
+    bridge border coast desert district
+""")  # fmt: skip
+US_STATES = _lexicon("""
     alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii
     idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan
     minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania
     tennessee texas utah vermont virginia wisconsin wyoming
-""".split())
-# A capitalised word that makes a run an organisation, and the head nouns such an
-# organisation can later be called by ("the agency", "the department").
+""")  # fmt: skip
+# A capitalised word that makes a run an organisation -> the head nouns such an organisation
+# can later be called by ("the agency", "the department"), itself included.
 ORG_WORD_HEADS: dict[str, frozenset[str]] = {
-    word: frozenset(heads.split()) | {word}
+    word: _lexicon(heads) | {word}
     for words, heads in [
         ("department ministry", "department agency"),
         ("agency enforcement administration service services bureau patrol protection", "agency"),
@@ -99,9 +115,8 @@ ORG_WORD_HEADS: dict[str, frozenset[str]] = {
         ("committee subcommittee", "committee panel"),
         ("campaign", "campaign"),
         ("union", "union group"),
-        ("association coalition alliance council center centre institute foundation network league"
-         " federation group project forum society fund caucus",
-         "group"),
+        ("association coalition alliance council center centre institute foundation", "group"),
+        ("network league federation group project forum society fund caucus", "group"),
         ("party", "party"),
         ("organization organisation", "organization group"),
         ("company corporation corp inc co llc bank industries holdings", "company firm"),
@@ -116,48 +131,46 @@ ORG_WORD_HEADS: dict[str, frozenset[str]] = {
     ]
     for word in words.split()
 }  # fmt: skip
+# "organization" can name any organisation ("the organization said").
+ANY_ORG_HEADS = _lexicon("organization organisation")
+ORG_HEADS = frozenset().union(*ORG_WORD_HEADS.values()) | ANY_ORG_HEADS
 NEVER_IN_PERSON_NAMES = NOT_PERSON_WORDS | TITLES | FUNCTION_WORDS | frozenset(ORG_WORD_HEADS)
 # Nouns that, after "the", refer back to a person already named ("the real estate mogul said").
-PERSON_NOUNS = TITLES | frozenset("""
-    mogul tycoon lawmaker politician frontrunner front-runner hopeful congresswoman congressman
-    businessman businesswoman star official aide adviser advisor
-""".split())
-# Head nouns of definite descriptions that can name an organisation; "organization" names any.
-ANY_ORG_HEADS = frozenset({"organization", "organisation"})
-ORG_HEADS = frozenset().union(*ORG_WORD_HEADS.values()) | ANY_ORG_HEADS
+PERSON_NOUNS = TITLES | _lexicon("""
+    mogul tycoon lawmaker politician frontrunner front-runner hopeful star official aide adviser
+    advisor
+""")  # fmt: skip
+# Irregular plurals and collective nouns, whose descriptions are groups ("some people").
+GROUP_NOUNS = _lexicon("people men women children police staff crowd public couple family media")
 PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
-ORG_PRONOUNS = frozenset({"it", "its"})
-GROUP_PRONOUNS = frozenset({"they", "them", "their"})
+ORG_PRONOUNS = _lexicon("it its")
+GROUP_PRONOUNS = _lexicon("they them their")
 RELATIVE_PRONOUNS = {"who": "person", "which": "organization", "that": "organization"}
-SPEECH_PRONOUNS = frozenset({"i", "we", "you", "me", "us"})
-# Abbreviated titles, so that "the governor" finds "Gov. John Kasich".
-TITLE_ABBREVIATIONS = {
-    "gov": "governor", "sen": "senator", "rep": "representative", "gen": "general",
-    "dr": "doctor", "prof": "professor", "rev": "reverend", "lt": "lieutenant", "col": "colonel",
-    "capt": "captain", "sgt": "sergeant", "adm": "admiral", "atty": "attorney",
-}  # fmt: skip
-DETERMINERS = frozenset({"the", "this", "that", "a", "an"})
-LOWERCASED_OPENERS = frozenset(
-    "the this that these those a an some many most several other his her its their".split()
+# A speaker who says "I" or "we" is not named by the mention.
+SPEECH_PRONOUNS = _lexicon("i we you me us")
+DETERMINERS = _lexicon("the this that a an")
+DEFINITE = _lexicon("the this that")
+LOWERCASED_OPENERS = DETERMINERS | _lexicon(
+    "these those some many most several other his her its their"
 )
-DEFINITE = frozenset({"the", "this", "that"})
-PREPOSITIONS = frozenset({"of", "at", "for", "from", "in", "with", "by", "on", "to", "including",
-                          "like", "against", "about", "among"})  # fmt: skip
+PREPOSITIONS = _lexicon("of at for from in with by on to including like against about among")
+CLAUSE_WORDS = _lexicon("who whom whose which that and or")
 # Lower-case words that may follow a name without making it a modifier ("Lin of the ACLU").
-NOT_MODIFIED_BY = PREPOSITIONS | {"and", "or", "who", "which", "that", "also", "himself", "herself"}
+NOT_MODIFIED_BY = PREPOSITIONS | CLAUSE_WORDS | _lexicon("also himself herself")
 # Common first names, a weak gender cue used only when the article gives no stronger one.
-MALE_FIRST_NAMES = frozenset("""
+MALE_FIRST_NAMES = _lexicon("""
     aaron adam alan albert alex alexander andrew anthony antonio arthur barack ben benjamin bernie
-    bill billy bob bobby brad brandon brian bruce carl carlos charles charlie chris christopher chuck
-    craig dan daniel dave david dennis dick don donald doug douglas ed eddie edward eric frank fred
-    gary george gerald greg gregory harold harry henry howard jack jacob james jason jeb jeff jeffrey
-    jeremy jerry jesse jim jimmy joe joel john johnny jon jonathan jorge jose joseph josh juan justin
-    keith ken kenneth kevin larry lawrence lee luis marco marcus mark martin matt matthew michael
-    mike mitch mitt nathan neil nicholas nick patrick paul peter phil philip ralph randy raymond reince
-    richard rick rob robert roger ron ronald roy rudy russell ryan sam samuel scott sean stephen steve
-    steven ted terry thomas tim timothy todd tom tony victor walter wayne william willie
-""".split())
-FEMALE_FIRST_NAMES = frozenset("""
+    bill billy bob bobby brad brandon brian bruce carl carlos charles charlie chris christopher
+    chuck craig dan daniel dave david dennis dick don donald doug douglas ed eddie edward eric frank
+    fred gary george gerald greg gregory harold harry henry howard jack jacob james jason jeb jeff
+    jeffrey jeremy jerry jesse jim jimmy joe joel john johnny jon jonathan jorge jose joseph josh
+    juan justin keith ken kenneth kevin larry lawrence lee luis marco marcus mark martin matt
+    matthew michael mike mitch mitt nathan neil nicholas nick patrick paul peter phil philip ralph
+    randy raymond reince richard rick rob robert roger ron ronald roy rudy russell ryan sam samuel
+    scott sean stephen steve steven ted terry thomas tim timothy todd tom tony victor walter wayne
+    william willie
+""")  # fmt: skip
+FEMALE_FIRST_NAMES = _lexicon("""
     alice alicia amanda amy andrea angela ann anna anne barbara betty beverly brenda carly carol
     caroline carolyn catherine cathy christina christine cindy claire cynthia deborah debbie denise
     diana diane donna dorothy elizabeth ellen emily emma evelyn frances gloria grace hannah heather
@@ -166,13 +179,16 @@ FEMALE_FIRST_NAMES = frozenset("""
     lucy maria marie marilyn martha mary megan melania melissa michelle monica nancy nicole nikki
     olivia pamela patricia paula rachel rebecca rosa rose ruth sandra sara sarah sharon shirley
     sophia stephanie susan teresa theresa tina tracy valerie victoria virginia wendy
-""".split())
+""")  # fmt: skip
+FIRST_NAMES = MALE_FIRST_NAMES | FEMALE_FIRST_NAMES
 
 # --- Patterns ---------------------------------------------------------------------------------
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
-_ABBREVIATIONS = "Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Jr|Sr|St|Adm|Maj|Cmdr|Inc|Corp|Co"
-# One capitalised token: an abbreviation with dots (U.S., Sen., J.), or a word ("Ki-moon", "O'Neil").
+_ABBREVIATIONS = (
+    "Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Jr|Sr|St|Adm|Maj|Cmdr|Inc|Corp|Co"
+)
+# One capitalised token: an abbreviation (U.S., Sen., J.), or a word ("Ki-moon", "O'Neil").
 _TOKEN = (
     rf"(?:(?:[{_UPPER}]\.){{2,}}|(?:{_ABBREVIATIONS})\.|[{_UPPER}]\.(?!\w)"
     rf"|[{_UPPER}][\w\-]*(?:['’][{_UPPER}][\w\-]*)?)"
@@ -180,7 +196,11 @@ _TOKEN = (
 _CONNECTOR = "|".join(re.escape(c) for c in sorted(CONNECTORS, key=len, reverse=True))
 _GAP = r"[ \u00a0]"
 # Capitalised function words ("The", "But") neither start nor continue a name.
-_NOT_FUNCTION = "(?!(?:" + "|".join(sorted({w.capitalize() for w in FUNCTION_WORDS}, key=len, reverse=True)) + r")\b)"
+_NOT_FUNCTION = (
+    "(?!(?:"
+    + "|".join(sorted({w.capitalize() for w in FUNCTION_WORDS}, key=len, reverse=True))
+    + r")\b)"
+)
 NAME_RUN_RE = re.compile(
     rf"(?<![\w\-’'.])(?=[{_UPPER}]){_NOT_FUNCTION}{_TOKEN}(?:{_GAP}(?:(?:{_CONNECTOR}){_GAP})?{_NOT_FUNCTION}{_TOKEN})*"
 )
@@ -198,10 +218,10 @@ LEADING_DETERMINER_RE = re.compile(r"^(?:the|a|an|his|her|their|its)\s+", re.IGN
 WORD_RE = re.compile(r"[\w\-’']+")
 LOWERCASE_WORD_RE = re.compile(r"(?<![\w\-])[a-z]{2,}(?![\w\-])")
 GENDER_PRONOUN_RE = re.compile(r"\b(he|his|him|she|her|hers)\b", re.IGNORECASE)
-SENTENCE_END_RE = re.compile(r"[.!?](?:[”\"’']?)\s")
-# Where a new sentence starts: after . ! ? (not after "Mr." or an initial) or a line break.
-# (not after the dot of "Mr.", "J." or "U.S.").
-_NOT_ABBREVIATED = "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS.split("|")) + rf"(?<!\b[{_UPPER}]\.)"
+# Where a new sentence starts: after . ! ? (not the dot of "Mr.", "J." or "U.S.") or a line break.
+_NOT_ABBREVIATED = (
+    "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS.split("|")) + rf"(?<!\b[{_UPPER}]\.)"
+)
 SENTENCE_BREAK_RE = re.compile(
     rf"(?:[!?]|\.{_NOT_ABBREVIATED})[”\"’']?\s+(?=[“\"‘'(]?[{_UPPER}0-9])|\n+"
 )
@@ -224,6 +244,9 @@ GENDER_STRENGTH = {"honorific": 3, "title": 2, "first_name": 1, "pronoun": 0}
 # --- Inventory --------------------------------------------------------------------------------
 
 
+Token = tuple[int, int, str]  # (start, end, text) of one word of a run
+
+
 class Occurrence(NamedTuple):
     """A proper name found in the text. ``words`` are the name proper, without titles.
     (A named tuple: an article has hundreds, and they are built in the hot loop.)"""
@@ -243,24 +266,32 @@ def _bare(token: str) -> str:
 
 
 def _is_title(token: str) -> bool:
-    """"Director", "Sen.", and plurals such as "Senators Rubio and Cruz"."""
+    """ "Director", "Sen.", and plurals such as "Senators Rubio and Cruz"."""
     bare = _bare(token)
     return bare in TITLES or (bare.endswith("s") and bare[:-1] in TITLES)
 
 
 def _is_acronym(token: str) -> bool:
-    return bool(ACRONYM_RE.match(token)) and token.upper() == token and _bare(token) not in NAME_SUFFIXES
+    return (
+        bool(ACRONYM_RE.match(token))
+        and token.upper() == token
+        and _bare(token) not in NAME_SUFFIXES
+    )
 
 
 def _person_like(token: str) -> bool:
     bare = _bare(token)
     return not (
-        bare in NEVER_IN_PERSON_NAMES or (bare.endswith("s") and bare[:-1] in TITLES) or _is_acronym(token)
+        bare in NEVER_IN_PERSON_NAMES
+        or (bare.endswith("s") and bare[:-1] in TITLES)
+        or _is_acronym(token)
     )
 
 
 def _org_heads(words: Sequence[str]) -> frozenset[str]:
-    heads = [ORG_WORD_HEADS[_bare(w)] for w in words if _bare(w) in ORG_WORD_HEADS and w[:1].isupper()]
+    heads = [
+        ORG_WORD_HEADS[_bare(w)] for w in words if _bare(w) in ORG_WORD_HEADS and w[:1].isupper()
+    ]
     return frozenset().union(*heads) if heads else frozenset()
 
 
@@ -274,7 +305,7 @@ def _title_gender(titles: Sequence[str]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _person_occurrences(tokens: list[tuple[int, int, str]]) -> list[Occurrence]:
+def _person_occurrences(tokens: list[Token]) -> list[Occurrence]:
     """Read a run without organisation words as titles + a person's name, or a lone word."""
     last_title = max((i for i, (_, _, t) in enumerate(tokens) if _is_title(t)), default=-1)
     name_from = last_title + 1
@@ -283,7 +314,14 @@ def _person_occurrences(tokens: list[tuple[int, int, str]]) -> list[Occurrence]:
         name_from += 1
     names = tokens[name_from:]
     # "Stephanie Hooton of Derry": the name ends where "of" / "for" begins.
-    cut = next((i for i, (_, _, t) in enumerate(names) if t in CONNECTOR_WORDS and t not in NAME_PARTICLES), None)
+    cut = next(
+        (
+            i
+            for i, (_, _, t) in enumerate(names)
+            if t in CONNECTOR_WORDS and t not in NAME_PARTICLES
+        ),
+        None,
+    )
     if cut is not None:
         names = names[:cut]
     # Every word after the first must be part of a name: "Central Valley" is a place.
@@ -301,13 +339,13 @@ def _person_occurrences(tokens: list[tuple[int, int, str]]) -> list[Occurrence]:
         if any(t in CONNECTOR_WORDS for t in prefix[last_title + 1 :]):
             role = gender = cue = None
         return [Occurrence(start, end, "word", words, role, gender, cue)]
-    if gender is None and _bare(words[0]) in MALE_FIRST_NAMES | FEMALE_FIRST_NAMES:
+    if gender is None and _bare(words[0]) in FIRST_NAMES:
         gender = "m" if _bare(words[0]) in MALE_FIRST_NAMES else "f"
         cue = "first_name"
     return [Occurrence(start, end, "person", words, role, gender, cue)]
 
 
-def _org_occurrence(tokens: list[tuple[int, int, str]]) -> Occurrence:
+def _org_occurrence(tokens: list[Token]) -> Occurrence:
     words = tuple(t for _, _, t in tokens)
     return Occurrence(tokens[0][0], tokens[-1][1], "organization", words, heads=_org_heads(words))
 
@@ -327,8 +365,8 @@ def _in_context(text: str, occ: Occurrence) -> Occurrence | None:
     return occ
 
 
-def _split(tokens: list[tuple[int, int, str]], at) -> list[list[tuple[int, int, str]]]:
-    pieces: list[list[tuple[int, int, str]]] = [[]]
+def _split(tokens: list[Token], at) -> list[list[Token]]:
+    pieces: list[list[Token]] = [[]]
     for token in tokens:
         if at(token[2]):
             pieces.append([])
@@ -337,7 +375,7 @@ def _split(tokens: list[tuple[int, int, str]], at) -> list[list[tuple[int, int, 
     return [p for p in pieces if p]
 
 
-def _strip_connectors(tokens: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _strip_connectors(tokens: list[Token]) -> list[Token]:
     while tokens and tokens[0][2] in CONNECTOR_WORDS:
         tokens = tokens[1:]
     while tokens and tokens[-1][2] in CONNECTOR_WORDS:
@@ -388,12 +426,14 @@ def _is_org_word(token: str) -> bool:
     return _bare(token) in ORG_WORD_HEADS and token[:1].isupper()
 
 
-def _coordinated(chunk: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
+def _coordinated(chunk: list[Token]) -> list[list[Token]]:
     """Split "Secretary John Kerry and Speaker Paul Ryan" at "and", but keep "Immigration and
     Customs Enforcement" and "Department of Health and Human Services" whole: a short untitled
     conjunct belongs to the organisation name it is joined to."""
-    parts = [p for p in (_strip_connectors(p) for p in _split(chunk, lambda t: t in ("and", "&"))) if p]
-    merged: list[list[tuple[int, int, str]]] = []
+    parts = [
+        p for p in (_strip_connectors(p) for p in _split(chunk, lambda t: t in ("and", "&"))) if p
+    ]
+    merged: list[list[Token]] = []
     for part in parts:
         if merged and _joins(merged[-1], part):
             gap = merged[-1][-1][1]
@@ -403,13 +443,13 @@ def _coordinated(chunk: list[tuple[int, int, str]]) -> list[list[tuple[int, int,
     return merged
 
 
-def _joins(left: list[tuple[int, int, str]], right: list[tuple[int, int, str]]) -> bool:
-    def short_plain(part: list[tuple[int, int, str]]) -> bool:
+def _joins(left: list[Token], right: list[Token]) -> bool:
+    def short_plain(part: list[Token]) -> bool:
         words = [t for _, _, t in part]
         return (
             len(words) <= 2
             and not any(_is_title(w) for w in words)
-            and _bare(words[0]) not in MALE_FIRST_NAMES | FEMALE_FIRST_NAMES
+            and _bare(words[0]) not in FIRST_NAMES
         )
 
     left_org = any(_is_org_word(t) for _, _, t in left)
@@ -417,9 +457,9 @@ def _joins(left: list[tuple[int, int, str]], right: list[tuple[int, int, str]]) 
     return right_org and ((not left_org and short_plain(left)) or (left_org and short_plain(right)))
 
 
-def _split_acronyms(piece: list[tuple[int, int, str]], found: list[Occurrence]):
+def _split_acronyms(piece: list[Token], found: list[Occurrence]):
     """Acronyms ("ICE", "CNN") stand alone: record them and yield the stretches between them."""
-    chunk: list[tuple[int, int, str]] = []
+    chunk: list[Token] = []
     for start, end, token in piece:
         if _is_acronym(token):
             found.append(Occurrence(start, end, "acronym", (token.rstrip("s"),)))
@@ -432,8 +472,8 @@ def _split_acronyms(piece: list[tuple[int, int, str]], found: list[Occurrence]):
         yield chunk
 
 
-def _org_or_titled_person(chunk: list[tuple[int, int, str]], org_at: list[int]) -> list[Occurrence]:
-    """"Department of Homeland Security Secretary Jeh Johnson" is a person with an organisation."""
+def _org_or_titled_person(chunk: list[Token], org_at: list[int]) -> list[Occurrence]:
+    """ "Department of Homeland Security Secretary Jeh Johnson" is a person with an organisation."""
     words = [t for _, _, t in chunk]
     titles = [i for i, w in enumerate(words) if _is_title(w) and i > max(org_at)]
     if titles:
@@ -476,7 +516,7 @@ class _Entity:
     kind: SpeakerKind
     forms: list[str] = field(default_factory=list)
     words: tuple[str, ...] = ()
-    roles: list[tuple[int, int, str]] = field(default_factory=list)  # (priority, start, role)
+    roles: list[Token] = field(default_factory=list)  # (priority, start, role)
     gender: str | None = None
     gender_strength: int = -1
     heads: frozenset[str] = frozenset()
@@ -534,11 +574,13 @@ class _Entity:
 
 
 def _initials(words: Sequence[str]) -> str:
-    return "".join(w.replace(".", "")[0] for w in words if w[:1].isupper() and w not in CONNECTOR_WORDS)
+    return "".join(
+        w.replace(".", "")[0] for w in words if w[:1].isupper() and w not in CONNECTOR_WORDS
+    )
 
 
 def _org_core(words: Sequence[str]) -> tuple[str, ...]:
-    """"U.S. Immigration and Customs Enforcement" -> its name without the country prefix."""
+    """ "U.S. Immigration and Customs Enforcement" -> its name without the country prefix."""
     words = tuple(words)
     if len(words) > 1 and _bare(words[0]) in {"u.s", "us", "the"}:
         words = _strip_connectors([(0, 0, w) for w in words[1:]])
@@ -567,6 +609,17 @@ class _Inventory:
         self.quoted = quoted  # direct-quote interiors: names there are not antecedents
         self.quoted_starts = [s for s, _ in quoted]
         self.sentence_starts = [0] + [m.end() for m in SENTENCE_BREAK_RE.finditer(text)]
+        # Lone capitalised words inside sentences (a sentence's first word may be any word).
+        self.lone_counts = Counter(
+            o.words[0]
+            for o in self.occurrences
+            if o.kind == "word" and not self._opens_sentence(o.start)
+        )
+        self.first_names_of: dict[str, set[str]] = {}  # surname -> first words it is written with
+        for occ in self.occurrences:
+            if occ.kind == "person":
+                self.first_names_of.setdefault(occ.words[-1], set()).add(occ.words[0])
+        self.lowercase_words: set[str] | None = None  # built on first need
         self._build()
 
     def _new(self, kind: SpeakerKind, **fields) -> int:
@@ -584,15 +637,8 @@ class _Inventory:
                     self.named[word].append(index)
 
     def _build(self) -> None:
-        # Lone capitalised words inside sentences (a sentence's first word may be any word).
-        self.lone_counts = Counter(
-            o.words[0] for o in self.occurrences if o.kind == "word" and not self._opens_sentence(o.start)
-        )
-        self.lowercase_words: set[str] | None = None  # built on first need
-        self.first_names_of: dict[str, set[str]] = {}
-        for occ in self.occurrences:
-            if occ.kind == "person":
-                self.first_names_of.setdefault(occ.words[-1], set()).add(occ.words[0])
+        """Group the occurrences into entities: people, then organisations and acronyms, then
+        lone words (which need the others to be known)."""
         self.occurrences = [o for o in map(self._recheck_person, self.occurrences) if o is not None]
         self.starts = [o.start for o in self.occurrences]
         people = [o for o in self.occurrences if o.kind == "person"]
@@ -606,7 +652,9 @@ class _Inventory:
             core = " ".join(_org_core(occ.words))
             index = by_core.get(core.lower())
             if index is None:
-                index = by_core[core.lower()] = self._new("organization", words=_org_core(occ.words))
+                index = by_core[core.lower()] = self._new(
+                    "organization", words=_org_core(occ.words)
+                )
             entity = self.entities[index]
             if len(_org_core(occ.words)) > len(entity.words):
                 entity.words = _org_core(occ.words)
@@ -659,13 +707,18 @@ class _Inventory:
         """Second thoughts on two-word names, now that the whole text has been read: "Trump
         Train" is named after "Trump", who stands alone elsewhere; "Maybe Trump" opening a
         sentence is "Trump" when the article also writes "maybe" or names another "X Trump"."""
-        if occ.kind != "person" or _bare(occ.words[0]) in MALE_FIRST_NAMES | FEMALE_FIRST_NAMES:
+        if occ.kind != "person" or _bare(occ.words[0]) in FIRST_NAMES:
             return occ
         if self.lone_counts[occ.words[0]] >= LONE_NAME_REPEATS:
             return None
         last = occ.words[-1]
-        if len(occ.words) == 2 and self._opens_sentence(occ.start) and (
-            self.first_names_of.get(last, set()) - {occ.words[0]} or self._is_common_word(occ.words[0])
+        if (
+            len(occ.words) == 2
+            and self._opens_sentence(occ.start)
+            and (
+                self.first_names_of.get(last, set()) - {occ.words[0]}
+                or self._is_common_word(occ.words[0])
+            )
         ):
             start = occ.end - len(last)
             return Occurrence(start, occ.end, "word", (last,))
@@ -682,10 +735,14 @@ class _Inventory:
         first name, else a new one. None for "Trump Tower" (named after a known person)."""
         surname = [w for w in occ.words if _bare(w) not in NAME_SUFFIXES][-1]
         first = occ.words[0]
-        known_first = _bare(first) in MALE_FIRST_NAMES | FEMALE_FIRST_NAMES
-        if not known_first and any(self.entities[i].surname == first for i in self.named.get(first, ())):
+        known_first = _bare(first) in FIRST_NAMES
+        if not known_first and any(
+            self.entities[i].surname == first for i in self.named.get(first, ())
+        ):
             return None
-        same_surname = [i for i in reversed(self.named.get(surname, [])) if self.entities[i].surname == surname]
+        same_surname = [
+            i for i in reversed(self.named.get(surname, [])) if self.entities[i].surname == surname
+        ]
         for index in same_surname:
             entity = self.entities[index]
             if _compatible_first(entity.first_name, first):
@@ -693,9 +750,6 @@ class _Inventory:
                     entity.words = occ.words
                     self._index_names(index)
                 return index
-        # "Does Rubio ...": a capitalised word opening a sentence before a known surname.
-        if same_surname and not known_first and len(occ.words) == 2 and self._opens_sentence(occ.start):
-            return same_surname[0]
         return self._new("person", words=occ.words)
 
     def _opens_sentence(self, position: int) -> bool:
@@ -745,9 +799,11 @@ class _Inventory:
         return None
 
     def _add_pronoun_gender_cues(self) -> None:
-        """"Janet Napolitano ... her speech": the first he/his/she/her after a person's name in
+        """ "Janet Napolitano ... her speech": the first he/his/she/her after a person's name in
         the same sentence, with no other person named in between, is a gender cue."""
-        person_starts = sorted(s for s, i in self.entity_of.items() if self.entities[i].kind == "person")
+        person_starts = sorted(
+            s for s, i in self.entity_of.items() if self.entities[i].kind == "person"
+        )
         for occ in self.occurrences:
             index = self.entity_of.get(occ.start)
             # Only full names (not stray words), and only while no stronger cue is known.
@@ -755,9 +811,9 @@ class _Inventory:
                 continue
             entity, start, end = self.entities[index], occ.start, occ.end
             window_end = end + GENDER_CUE_WINDOW
-            sentence_end = SENTENCE_END_RE.search(self.text, end, window_end)
-            if sentence_end:
-                window_end = sentence_end.start()
+            next_sentence = bisect_right(self.sentence_starts, end)
+            if next_sentence < len(self.sentence_starts):
+                window_end = min(window_end, self.sentence_starts[next_sentence])
             next_person = bisect_right(person_starts, start)
             if next_person < len(person_starts):
                 window_end = min(window_end, person_starts[next_person])
@@ -773,7 +829,7 @@ class _Inventory:
         return i >= 0 and self.quoted[i][0] <= position < self.quoted[i][1]
 
     def occurrences_within(self, start: int, end: int) -> list[Occurrence]:
-        """Occurrences that overlap ``start:end`` (a mention may cut a name: "Customs Enforcement")."""
+        """Occurrences overlapping ``start:end`` (a mention may cut a name in two)."""
         first = bisect_left(self.starts, start)
         if first and self.occurrences[first - 1].end > start:
             first -= 1
@@ -810,7 +866,8 @@ class _Inventory:
         return found
 
     def most_recent(self, position: int, accept, limit: int | None = None) -> int | None:
-        """The entity mentioned last before ``position`` (outside quotation marks) that ``accept``s."""
+        """The entity mentioned last before ``position`` (outside quotation marks) that
+        ``accept``s, no further back than ``limit`` characters."""
         i = bisect_left(self.timeline, (position, -1)) - 1
         while i >= 0:
             at, index = self.timeline[i]
@@ -892,7 +949,7 @@ def _noun_phrase(phrase: str) -> list[str]:
 
 
 def _resolve_description(inventory: _Inventory, mention: Span) -> int:
-    """"the enforcement agency" -> the last organisation it can describe; "the director" -> the
+    """ "the enforcement agency" -> the last organisation it can describe; "the director" -> the
     last person with that role; else the description is its own speaker."""
     phrase = _noun_phrase(mention.text)
     words = [w.lower() for w in phrase]
@@ -917,9 +974,13 @@ def _resolve_description(inventory: _Inventory, mention: Span) -> int:
     elif definite and head in PERSON_NOUNS:
         # "the director said": the person last named with that role, else, as with a pronoun,
         # the subject of the nearest sentence naming a person ("the real estate mogul").
-        found = inventory.most_recent(mention.start, lambda e: e.kind == "person" and head in _role_words(e))
+        found = inventory.most_recent(
+            mention.start, lambda e: e.kind == "person" and head in _role_words(e)
+        )
         if found is None:
-            found = inventory.subject_before(mention.start, lambda e: bool(e.words) and e.kind == "person" and e.evident)
+            found = inventory.subject_before(
+                mention.start, lambda e: bool(e.words) and e.kind == "person" and e.evident
+            )
         if found is not None:
             return found
     name = _description_name(mention.text)
@@ -929,13 +990,6 @@ def _resolve_description(inventory: _Inventory, mention: Span) -> int:
     return inventory._new(_description_kind(head), description=name, head=head)
 
 
-# Irregular plurals and collective nouns: "some people", "the crowd".
-GROUP_NOUNS = frozenset(
-    "people men women children police staff crowd public couple family media audience majority".split()
-)
-CLAUSE_WORDS = frozenset({"who", "whom", "whose", "which", "that", "and", "or"})
-
-
 def _resolve_pronoun(inventory: _Inventory, word: str, position: int) -> int | None:
     if word in PRONOUNS:
         gender = PRONOUNS[word]
@@ -943,7 +997,9 @@ def _resolve_pronoun(inventory: _Inventory, word: str, position: int) -> int | N
             position, lambda e: e.named_person and e.gender in (None, gender) and e.evident
         )
         if found is None:
-            found = inventory.subject_before(position, lambda e: e.named_person and e.gender in (None, gender))
+            found = inventory.subject_before(
+                position, lambda e: e.named_person and e.gender in (None, gender)
+            )
         return found
     if word in ORG_PRONOUNS:
         return inventory.subject_before(position, lambda e: e.kind == "organization")
@@ -998,7 +1054,9 @@ def _speaker_of(entity: _Entity, text: str) -> Speaker:
     name = entity.name()
     aliases = tuple(f for f in entity.forms if f.lower() != name.lower())
     mentions = tuple(Span.of(text, s, e) for s, e in sorted(set(entity.spans)))
-    return Speaker(name=name, kind=entity.kind, role=entity.role(), aliases=aliases, mentions=mentions)
+    return Speaker(
+        name=name, kind=entity.kind, role=entity.role(), aliases=aliases, mentions=mentions
+    )
 
 
 def resolve_speakers(text: str, quotes: Sequence[Quote]) -> tuple[list[Quote], list[Speaker]]:
@@ -1015,7 +1073,7 @@ def resolve_speakers(text: str, quotes: Sequence[Quote]) -> tuple[list[Quote], l
     paragraph_starts = [m.start() for m in PARAGRAPH_RE.finditer(text)] or [0]
     order = sorted(
         range(len(quotes)),
-        key=lambda i: (quotes[i].mention.start if quotes[i].mention else quotes[i].start),
+        key=lambda i: quotes[i].mention.start if quotes[i].mention else quotes[i].start,
     )
     entity_of_quote: dict[int, int] = {}
     inherited_mention: dict[int, Span | None] = {}
@@ -1034,7 +1092,9 @@ def resolve_speakers(text: str, quotes: Sequence[Quote]) -> tuple[list[Quote], l
         previous = previous_of[i]
         if quotes[i].mention is not None or previous is None:
             continue
-        if previous in entity_of_quote and _is_follow_on(text, paragraph_starts, quotes[previous], quotes[i]):
+        if previous in entity_of_quote and _is_follow_on(
+            text, paragraph_starts, quotes[previous], quotes[i]
+        ):
             entity_of_quote[i] = entity_of_quote[previous]
             inherited_mention[i] = inherited_mention.get(previous, quotes[previous].mention)
     speakers: list[Speaker] = []

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import SEED
+
 from stance.pipeline import extract
 from stance.records import Article
 
@@ -53,10 +53,12 @@ def test_seed_sentence_speaker(seed_analysis, sentence, speaker):
         if quote.start <= at and at + len(sentence) <= quote.end
     ]
     assert covering, f"no quote extracted around {sentence!r}"
-    wrong = {(quote.speaker, quote.mention.text if quote.mention else None) for quote in covering} - {
-        (speaker, quote.mention.text if quote.mention else None) for quote in covering
-    }
-    assert not wrong, f"{sentence!r}: expected {speaker!r}, got (speaker, mention) {sorted(wrong, key=str)}"
+    wrong = {
+        (quote.speaker, quote.mention.text if quote.mention else None) for quote in covering
+    } - {(speaker, quote.mention.text if quote.mention else None) for quote in covering}
+    assert not wrong, (
+        f"{sentence!r}: expected {speaker!r}, got (speaker, mention) {sorted(wrong, key=str)}"
+    )
 
 
 def test_seed_speakers_listed_once_with_roles(seed_analysis):

@@ -1,4 +1,4 @@
-"""Speaker resolution: hand-built quotes in, canonical speakers out (no quote extractor involved)."""
+"""Speaker resolution: hand-built quotes in, canonical speakers out (no quote extractor)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import json
 import re
 
 import pytest
+from conftest import FIXTURES, SEED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, SEED
 from stance.records import Quote, Span
 from stance.speakers import resolve_speakers, scan_names
 
@@ -46,7 +46,9 @@ def gold_quote(text: str, row: dict) -> Quote:
         return Span.of(text, row[key]["start"], row[key]["end"])
 
     parts = (Span.of(text, row["start"], row["end"]),)
-    return Quote(row["start"], row["end"], row["text"], row["kind"], parts, span("cue"), span("mention"))
+    return Quote(
+        row["start"], row["end"], row["text"], row["kind"], parts, span("cue"), span("mention")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -64,16 +66,26 @@ def test_speakers_seed_gold_quote_speaker(seed_resolved, index):
     assert quote.mention.text == row["mention"]["text"]
 
 
-@pytest.mark.parametrize("gold", SEED_GOLD["speakers"], ids=[s["name"] for s in SEED_GOLD["speakers"]])
+@pytest.mark.parametrize(
+    "gold", SEED_GOLD["speakers"], ids=[s["name"] for s in SEED_GOLD["speakers"]]
+)
 def test_speakers_seed_speaker_records(seed_resolved, gold):
     speakers = {speaker.name: speaker for speaker in seed_resolved[1]}
     assert gold["name"] in speakers
-    assert (speakers[gold["name"]].kind, speakers[gold["name"]].role) == (gold["kind"], gold["role"])
+    assert (speakers[gold["name"]].kind, speakers[gold["name"]].role) == (
+        gold["kind"],
+        gold["role"],
+    )
 
 
 def test_speakers_seed_organisation_aliases_and_mentions(seed_text, seed_resolved):
     ice = next(s for s in seed_resolved[1] if s.name == "Immigration and Customs Enforcement (ICE)")
-    assert {"ICE", "Immigration and Customs Enforcement", "the agency", "the enforcement agency"} <= set(ice.aliases)
+    assert {
+        "ICE",
+        "Immigration and Customs Enforcement",
+        "the agency",
+        "the enforcement agency",
+    } <= set(ice.aliases)
     assert all(seed_text[m.start : m.end] == m.text for m in ice.mentions)
 
 
@@ -83,24 +95,62 @@ def test_speakers_seed_organisation_aliases_and_mentions(seed_text, seed_resolve
 @pytest.mark.parametrize(
     ("text", "mention", "name", "role"),
     [
-        ("“We are making progress,” said agency Director John Morton.", "agency Director John Morton",
-         "John Morton", "Director"),
-        ("“It is wrong,” Joanne Lin, ACLU legislative counsel, said.", "Joanne Lin, ACLU legislative counsel",
-         "Joanne Lin", "ACLU legislative counsel"),
-        ("The department's chief, Secretary Janet Napolitano, said, “It works.”",
-         "The department's chief, Secretary Janet Napolitano", "Janet Napolitano", "Secretary"),
-        ("“Not now,” said House Speaker Paul Ryan.", "House Speaker Paul Ryan", "Paul Ryan", "House Speaker"),
-        ("“We talked,” said Secretary of State John Kerry.", "Secretary of State John Kerry", "John Kerry",
-         "Secretary of State"),
-        ("“Calm down,” said South Korean President Park Geun-hye.", "South Korean President Park Geun-hye",
-         "Park Geun-hye", "South Korean President"),
+        (
+            "“We are making progress,” said agency Director John Morton.",
+            "agency Director John Morton",
+            "John Morton",
+            "Director",
+        ),
+        (
+            "“It is wrong,” Joanne Lin, ACLU legislative counsel, said.",
+            "Joanne Lin, ACLU legislative counsel",
+            "Joanne Lin",
+            "ACLU legislative counsel",
+        ),
+        (
+            "The department's chief, Secretary Janet Napolitano, said, “It works.”",
+            "The department's chief, Secretary Janet Napolitano",
+            "Janet Napolitano",
+            "Secretary",
+        ),
+        (
+            "“Not now,” said House Speaker Paul Ryan.",
+            "House Speaker Paul Ryan",
+            "Paul Ryan",
+            "House Speaker",
+        ),
+        (
+            "“We talked,” said Secretary of State John Kerry.",
+            "Secretary of State John Kerry",
+            "John Kerry",
+            "Secretary of State",
+        ),
+        (
+            "“Calm down,” said South Korean President Park Geun-hye.",
+            "South Korean President Park Geun-hye",
+            "Park Geun-hye",
+            "South Korean President",
+        ),
         ("“Votes moved,” said NBC's Dante Chinni.", "NBC's Dante Chinni", "Dante Chinni", None),
         ("“No deal,” said Sen. Ted Cruz.", "Sen. Ted Cruz", "Ted Cruz", "Sen."),
-        ("“No,” said Donald J. Trump Jr. on Monday.", "Donald J. Trump Jr.", "Donald J. Trump Jr.", None),
-        ("“It stinks,” said Breitbart Texas editor Brandon Darby.", "Breitbart Texas editor Brandon Darby",
-         "Brandon Darby", None),
-        ("“We listen,” said Gregory Palmore of the agency's Houston office.", "Gregory Palmore",
-         "Gregory Palmore", "of the agency's Houston office"),
+        (
+            "“No,” said Donald J. Trump Jr. on Monday.",
+            "Donald J. Trump Jr.",
+            "Donald J. Trump Jr.",
+            None,
+        ),
+        (
+            "“It stinks,” said Breitbart Texas editor Brandon Darby.",
+            "Breitbart Texas editor Brandon Darby",
+            "Brandon Darby",
+            None,
+        ),
+        (
+            "“We listen,” said Gregory Palmore of the agency's Houston office.",
+            "Gregory Palmore",
+            "Gregory Palmore",
+            "of the agency's Houston office",
+        ),
     ],
 )
 def test_speakers_name_and_role_from_mention(text, mention, name, role):
@@ -116,16 +166,25 @@ def test_speakers_name_and_role_from_mention(text, mention, name, role):
     [
         # Surname and honorific mentions resolve to the full name given anywhere else.
         ("Joanne Lin criticized the plan. Lin also said “it is a waste.”", "Lin", "Joanne Lin"),
-        ("Headline: Morton defends record\n\nDirector John Morton spoke. “We did well,” Morton said.",
-         "Morton", "John Morton"),
-        ("Hillary Clinton and Bill Clinton arrived. “Hello,” said Mrs. Clinton.", "Mrs. Clinton",
-         "Hillary Clinton"),
+        (
+            "Morton defends record\n\nDirector John Morton spoke. “We did well,” Morton said.",
+            "Morton",
+            "John Morton",
+        ),
+        (
+            "Hillary Clinton and Bill Clinton arrived. “Hello,” said Mrs. Clinton.",
+            "Mrs. Clinton",
+            "Hillary Clinton",
+        ),
         ("Bill Clinton arrived. “Hello,” said Mrs. Clinton.", "Mrs. Clinton", "Clinton"),
         # A name used as a modifier is not the speaker.
         ("MHA officials said “nothing was served.”", "MHA officials", "MHA officials"),
         ("“We object,” said Keith Scott's wife.", "Keith Scott's wife", "Keith Scott's wife"),
-        ("“He is fine,” his former partner at Lenox, Lawrence B. Cummings, said.",
-         "his former partner at Lenox, Lawrence B. Cummings", "Lawrence B. Cummings"),
+        (
+            "“He is fine,” his former partner at Lenox, Lawrence B. Cummings, said.",
+            "his former partner at Lenox, Lawrence B. Cummings",
+            "Lawrence B. Cummings",
+        ),
     ],
 )
 def test_speakers_names_and_surnames(text, mention, name):
@@ -140,16 +199,34 @@ def test_speakers_names_and_surnames(text, mention, name):
 @pytest.mark.parametrize(
     ("text", "mention", "name"),
     [
-        ("Immigration and Customs Enforcement released figures. ICE said “removals rose.”", "ICE",
-         "Immigration and Customs Enforcement (ICE)"),
-        ("ICE released figures.\n\nImmigration and Customs Enforcement said “removals rose.”",
-         "Immigration and Customs Enforcement", "Immigration and Customs Enforcement (ICE)"),
-        ("The American Civil Liberties Union (ACLU) sued. “We will win,” the group said.", "the group",
-         "American Civil Liberties Union (ACLU)"),
-        ("The U.S. Department of Homeland Security and the Acme Company met. The department said “no.”",
-         "The department", "Department of Homeland Security"),
-        ("The Acme Company and the Department of Labor met. The company said “yes.”", "The company",
-         "Acme Company"),
+        (
+            "Immigration and Customs Enforcement released figures. ICE said “removals rose.”",
+            "ICE",
+            "Immigration and Customs Enforcement (ICE)",
+        ),
+        (
+            "ICE released figures.\n\nImmigration and Customs Enforcement said “removals rose.”",
+            "Immigration and Customs Enforcement",
+            "Immigration and Customs Enforcement (ICE)",
+        ),
+        (
+            "The American Civil Liberties Union (ACLU) sued. “We will win,” the group said.",
+            "the group",
+            "American Civil Liberties Union (ACLU)",
+        ),
+        (
+            (
+                "The U.S. Department of Homeland Security and the Acme Company met. The department"
+                " said “no.”"
+            ),
+            "The department",
+            "Department of Homeland Security",
+        ),
+        (
+            "The Acme Company and the Department of Labor met. The company said “yes.”",
+            "The company",
+            "Acme Company",
+        ),
         ("The government said “the talks are over.”", "The government", "the government"),
     ],
 )
@@ -165,59 +242,118 @@ def test_speakers_organisations_acronyms_descriptions(text, mention, name):
 COUNCIL = [
     ("We cannot ask families", "Council President Maria Delgado", "direct", "Maria Delgado"),
     ("the money would come from a reserve fund", "Delgado", "indirect", "Maria Delgado"),
-    ("the reserve was meant for floods and fires", "Councilman Robert Kim", "indirect", "Robert Kim"),
-    ("\"This is not the emergency it was built for,\"", "he", "direct", "Robert Kim"),
+    (
+        "the reserve was meant for floods and fires",
+        "Councilman Robert Kim",
+        "indirect",
+        "Robert Kim",
+    ),
+    ('"This is not the emergency it was built for,"', "he", "direct", "Robert Kim"),
     # "she" skips Kim, named last but a man ("Councilman", "Robert").
-    ("\"If this is not an emergency, I do not know what is,\"", "she", "direct", "Maria Delgado"),
-    ("the reserve would still hold about $4 million", "The city's budget director, Alan Whitfield", "indirect",
-     "Alan Whitfield"),
+    ('"If this is not an emergency, I do not know what is,"', "she", "direct", "Maria Delgado"),
+    (
+        "the reserve would still hold about $4 million",
+        "The city's budget director, Alan Whitfield",
+        "indirect",
+        "Alan Whitfield",
+    ),
     ("he would ask the mayor to veto the measure", "Mr. Kim", "indirect", "Robert Kim"),
 ]
 HOUSING = [
-    ("more than 300 complaints had gone unanswered", "The National Tenants Union", "indirect",
-     "National Tenants Union"),
-    ("\"Families have been waiting all winter,\"", "the group", "direct", "National Tenants Union"),
-    ("it had hired more contractors", "The housing authority", "indirect", "Metropolitan Housing Authority (MHA)"),
-    ("\"We take every complaint seriously,\"", "it", "direct", "Metropolitan Housing Authority (MHA)"),
+    (
+        "more than 300 complaints had gone unanswered",
+        "The National Tenants Union",
+        "indirect",
+        "National Tenants Union",
+    ),
+    ('"Families have been waiting all winter,"', "the group", "direct", "National Tenants Union"),
+    (
+        "it had hired more contractors",
+        "The housing authority",
+        "indirect",
+        "Metropolitan Housing Authority (MHA)",
+    ),
+    (
+        '"We take every complaint seriously,"',
+        "it",
+        "direct",
+        "Metropolitan Housing Authority (MHA)",
+    ),
     ("they had not yet been served", "MHA officials", "indirect", "MHA officials"),
-    ("it would review the authority's repair contracts", "The department", "indirect",
-     "Department of Consumer Affairs"),
+    (
+        "it would review the authority's repair contracts",
+        "The department",
+        "indirect",
+        "Department of Consumer Affairs",
+    ),
     ("they would hold a rally", "Tenant organizers", "indirect", "Tenant organizers"),
     ("The rally will go ahead whatever the weather", "they", "indirect", "Tenant organizers"),
 ]
 HARVEST = [
-    ("\"We have fruit hanging on the vines and nobody to pick it,\"", "Thomas Reyes", "direct", "Thomas Reyes"),
+    (
+        '"We have fruit hanging on the vines and nobody to pick it,"',
+        "Thomas Reyes",
+        "direct",
+        "Thomas Reyes",
+    ),
     # Unattributed: the rest of the paragraph, and the next paragraph the open quote runs into.
-    ("\"Every day we wait, we lose money.", None, "direct", "Thomas Reyes"),
-    ("\"My father ran this farm", None, "direct", "Thomas Reyes"),
+    ('"Every day we wait, we lose money.', None, "direct", "Thomas Reyes"),
+    ('"My father ran this farm', None, "direct", "Thomas Reyes"),
     ("he had raised wages twice", "Reyes", "indirect", "Thomas Reyes"),
     # "he" skips Governor Martin Hale, who is named inside the quotation marks.
-    ("\"Even Governor Martin Hale drove out here last week to see it,\"", "he", "direct", "Thomas Reyes"),
-    ("the shortage reflected both stricter border enforcement", "Economist Linda Choi", "indirect", "Linda Choi"),
-    ("\"The workers who came thirty years ago are now in their fifties,\"", "Choi", "direct", "Linda Choi"),
-    ("\"Their children are not going into the fields.\"", None, "direct", "Linda Choi"),
-    ("\"That is the real story here,\"", "she", "direct", "Linda Choi"),
+    (
+        '"Even Governor Martin Hale drove out here last week to see it,"',
+        "he",
+        "direct",
+        "Thomas Reyes",
+    ),
+    (
+        "the shortage reflected both stricter border enforcement",
+        "Economist Linda Choi",
+        "indirect",
+        "Linda Choi",
+    ),
+    (
+        '"The workers who came thirty years ago are now in their fifties,"',
+        "Choi",
+        "direct",
+        "Linda Choi",
+    ),
+    ('"Their children are not going into the fields."', None, "direct", "Linda Choi"),
+    ('"That is the real story here,"', "she", "direct", "Linda Choi"),
     # A quote paragraph after a paragraph of narrative has no speaker to inherit.
-    ("\"Harvest waits for no one.\"", None, "direct", None),
+    ('"Harvest waits for no one."', None, "direct", None),
 ]
 
 
 @pytest.mark.parametrize(
     ("fixture", "cases"),
-    [("speakers-council-vote.txt", COUNCIL), ("speakers-housing-lawsuit.txt", HOUSING),
-     ("speakers-harvest-labor.txt", HARVEST)],
-    ids=["titles-surnames-gendered-pronouns", "organisations-descriptions", "follow-on-and-quoted-names"],
+    [
+        ("speakers-council-vote.txt", COUNCIL),
+        ("speakers-housing-lawsuit.txt", HOUSING),
+        ("speakers-harvest-labor.txt", HARVEST),
+    ],
+    ids=[
+        "titles-surnames-gendered-pronouns",
+        "organisations-descriptions",
+        "follow-on-and-quoted-names",
+    ],
 )
 def test_speakers_fixture_articles(fixture, cases):
     text = (ARTICLES / fixture).read_text(encoding="utf-8")
     resolved = resolve(text, [(content, mention, kind) for content, mention, kind, _ in cases])
-    got = [(content[:40], quote.speaker) for (content, *_), quote in zip(cases, resolved)]
+    got = [
+        (content[:40], quote.speaker) for (content, *_), quote in zip(cases, resolved, strict=True)
+    ]
     assert got == [(content[:40], speaker) for content, _, _, speaker in cases]
 
 
 def test_speakers_follow_on_takes_previous_mention():
     text = (ARTICLES / "speakers-harvest-labor.txt").read_text(encoding="utf-8")
-    resolved = resolve(text, [("\"We have fruit hanging", "Thomas Reyes", "direct"), ("\"My father ran", None, "direct")])
+    resolved = resolve(
+        text,
+        [('"We have fruit hanging', "Thomas Reyes", "direct"), ('"My father ran', None, "direct")],
+    )
     assert resolved[1].mention == resolved[0].mention
     assert resolved[1].mention.text == "Thomas Reyes"
 
@@ -240,7 +376,9 @@ def test_speakers_council_roles_and_genders():
 def test_speakers_contract_order_count_and_spans(seed_text):
     quotes = [gold_quote(seed_text, row) for row in reversed(SEED_GOLD["quotes"])]
     resolved, speakers = resolve_speakers(seed_text, quotes)
-    assert [(q.start, q.end, q.mention) for q in resolved] == [(q.start, q.end, q.mention) for q in quotes]
+    assert [(q.start, q.end, q.mention) for q in resolved] == [
+        (q.start, q.end, q.mention) for q in quotes
+    ]
     said = {q.speaker for q in resolved}
     assert {s.name for s in speakers} == said - {None}
     assert len(speakers) == len({s.name for s in speakers})
@@ -275,15 +413,26 @@ def test_speakers_no_quotes():
     ("text", "expected"),
     [
         ("Director John Morton spoke.", [("person", "John Morton", "Director")]),
-        ("The American Civil Liberties Union sued.", [("organization", "American Civil Liberties Union", None)]),
-        ("Immigration and Customs Enforcement and the Department of Health and Human Services met.",
-         [("organization", "Immigration and Customs Enforcement", None),
-          ("organization", "Department of Health and Human Services", None)]),
-        ("Sen. Ted Cruz and Gov. John Kasich met.",
-         [("person", "Ted Cruz", "Sen."), ("person", "John Kasich", "Gov.")]),
+        (
+            "The American Civil Liberties Union sued.",
+            [("organization", "American Civil Liberties Union", None)],
+        ),
+        (
+            "Immigration and Customs Enforcement and the Department of Health and Human Services.",
+            [
+                ("organization", "Immigration and Customs Enforcement", None),
+                ("organization", "Department of Health and Human Services", None),
+            ],
+        ),
+        (
+            "Sen. Ted Cruz and Gov. John Kasich met.",
+            [("person", "Ted Cruz", "Sen."), ("person", "John Kasich", "Gov.")],
+        ),
         # Places are not people: "Central Valley", "Corpus Christi, Texas".
-        ("Growers in the Central Valley near Corpus Christi, Texas, waited.",
-         [("word", "Growers", None), ("word", "Texas", None)]),
+        (
+            "Growers in the Central Valley near Corpus Christi, Texas, waited.",
+            [("word", "Growers", None), ("word", "Texas", None)],
+        ),
         ("WASHINGTON (AP) — ICE said.", [("acronym", "AP", None), ("acronym", "ICE", None)]),
         ("FRESNO, Calif. — Growers said.", [("word", "Calif", None), ("word", "Growers", None)]),
     ],
@@ -296,7 +445,9 @@ def test_speakers_scan_names(text, expected):
 
 # --- Never crashes ----------------------------------------------------------------------------
 
-_texts = st.text(alphabet=st.sampled_from(list("Ab Cd. ,“”\"'\nMr. Sen. ICE the he she it said")), max_size=300)
+_texts = st.text(
+    alphabet=st.sampled_from(list("Ab Cd. ,“”\"'\nMr. Sen. ICE the he she it said")), max_size=300
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -311,7 +462,9 @@ def test_speakers_never_crashes(text, data):
             m_start = data.draw(st.integers(0, len(text)))
             mention = Span.of(text, m_start, data.draw(st.integers(m_start, len(text))))
         kind = data.draw(st.sampled_from(["direct", "indirect", "mixed"]))
-        quotes.append(Quote(start, end, text[start:end], kind, (Span.of(text, start, end),), mention=mention))
+        quotes.append(
+            Quote(start, end, text[start:end], kind, (Span.of(text, start, end),), mention=mention)
+        )
     resolved, speakers = resolve_speakers(text, quotes)
     assert len(resolved) == len(quotes)
     for speaker in speakers:
