@@ -237,6 +237,86 @@ def test_speakers_organisations_acronyms_descriptions(text, mention, name):
     assert speakers[0].kind == "organization"
 
 
+# --- Pronouns and descriptions that refer back -------------------------------------------------
+
+
+def _speaker_of_last_quote(text: str, mention: str) -> str | None:
+    """Resolve the last “...” of ``text``, attributed to the last ``mention`` in it."""
+    content = re.findall(r"“[^”]*”", text)[-1]
+    start = text.rindex(content)
+    at = text.rindex(mention)
+    end = start + len(content)
+    parts = (Span.of(text, start, end),)
+    quote = Quote(
+        start, end, content, "direct", parts, mention=Span.of(text, at, at + len(mention))
+    )
+    return resolve_speakers(text, [quote])[0][0].speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "speaker"),
+    [
+        # A pronoun refers to the subject of the nearest sentence that names someone.
+        (
+            "Mr. Ortiz sharpened his attacks on Senator Paul Baker. “It is a disgrace,” he said.",
+            "he",
+            "Ortiz",
+        ),
+        # ... and skips people of the other gender.
+        (
+            "Gov. Anne Walsh vetoed the bill Sen. Paul Baker wrote. “It was rushed,” she said.",
+            "she",
+            "Anne Walsh",
+        ),
+        # His/her after a name tells the gender of a first name the lists do not know.
+        (
+            "Ngozi Adeyemi opened her clinic. Later Tunde Bello joined. “We grew,” she said.",
+            "she",
+            "Ngozi Adeyemi",
+        ),
+        # A description with a person noun refers back to the person named with that role, or
+        # else to the last person named.
+        (
+            "Gov. John Kasich spoke. Then Jane Roe, a lawyer, spoke. “No,” the governor said.",
+            "the governor",
+            "John Kasich",
+        ),
+        (
+            "Developer Max Holt bought the tower. “It is a bargain,” the real estate mogul said.",
+            "the real estate mogul",
+            "Max Holt",
+        ),
+        # A description names its head noun, not the noun in its prepositional phrase.
+        (
+            "Senator Paul Baker left. “We object,” the campaign of the former senator said.",
+            "the campaign of the former senator",
+            "the campaign of the former senator",
+        ),
+        # An organisation description modified by a name is its own organisation.
+        (
+            "The Labor Department met. “We will act,” the Obama administration said.",
+            "the Obama administration",
+            "the Obama administration",
+        ),
+        # A capitalised word that opens a sentence before a surname is not a first name, and a
+        # place named after a person is not that person.
+        (
+            "Donald Trump spoke at Trump Tower. Maybe Trump was tired. “Fine,” he said.",
+            "he",
+            "Donald Trump",
+        ),
+        # A name ends where "of" starts.
+        (
+            "“I am undecided,” said voter Stephanie Hooton of Derry.",
+            "voter Stephanie Hooton of Derry",
+            "Stephanie Hooton",
+        ),
+    ],
+)
+def test_speakers_references_back(text, mention, speaker):
+    assert _speaker_of_last_quote(text, mention) == speaker
+
+
 # --- The hard cases, in fixture articles ------------------------------------------------------
 
 COUNCIL = [
