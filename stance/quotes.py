@@ -265,7 +265,8 @@ def _trie_pattern(words: frozenset[str] | set[str]) -> str:
 
 
 # A quick test that a sentence may hold a cue at all, before it is cut into words.
-_CUE_WORDS = SPEECH_CUES | ATTITUDE_CUES | set(PHRASAL_CUES) | {"according", "According", "Asked"}
+_VERB_CUES = SPEECH_CUES | ATTITUDE_CUES
+_CUE_WORDS = _VERB_CUES | set(PHRASAL_CUES) | {"according", "According", "Asked"}
 _CUE_CANDIDATE = re.compile(r"\b(?:" + _trie_pattern(_CUE_WORDS) + r")\b")
 _ANY_CASE_CUE_CANDIDATE = re.compile(_CUE_CANDIDATE.pattern, re.IGNORECASE)
 _TRAILING = " \t,;:—–-"
@@ -581,20 +582,20 @@ def _words(text: str, begin: int, stop: int, inside: list[_Segment]) -> list[_Wo
     """The words of a sentence that are outside quotation marks."""
     words: list[_Word] = []
     stretches = [begin, *(edge for s in inside for edge in (s.start, s.end)), stop]
+    new = tuple.__new__  # this loop is the extractor's hot spot: skip NamedTuple's keyword handling
     for stretch_start, stretch_end in zip(stretches[::2], stretches[1::2]):
         if words and stretch_start > begin:
             words[-1] = words[-1]._replace(quoted_gap_after=True)
         for match in _WORD.finditer(text, stretch_start, stretch_end):
             word = match.group()
             bare = word.strip(_WORD_EDGES).lower()
-            ends_clause = (
-                word[-1] in ",;:!?)—–"
-                or word[-1] == "."
-                and bare not in ABBREVIATIONS
-                and len(bare) > 1
+            last = word[-1]
+            ends_clause = last in ",;:!?)—–" or (
+                last == "." and len(bare) > 1 and bare not in ABBREVIATIONS
             )
+            start, end = match.span()
             words.append(
-                _Word(match.start(), match.end(), word, bare, word[0].islower(), ends_clause, False)
+                new(_Word, (start, end, word, bare, word[0].islower(), ends_clause, False))
             )
     return words
 
@@ -626,13 +627,11 @@ def _cues(text: str, words: list[_Word], headline: bool = False) -> Iterator[_Cu
             yield _Cue(
                 Span.of(text, word.start, _strip_end(words[index + 1])), index, index + 1, word.bare
             )
-        elif index and _possessed(words[index - 1]):
-            continue  # “Clinton’s attacks”, “her support”: a noun, not a report
-        elif word.bare.endswith("ing") and index and not _leads_participle(words[index - 1]):
-            continue  # “a warning”, “the saying”: a noun, not a report
-        elif (word.bare in SPEECH_CUES or word.bare in ATTITUDE_CUES) and word.text.rstrip(
-            _WORD_EDGES
-        ).lower().endswith(word.bare):
+        elif word.bare in _VERB_CUES and word.text.rstrip(_WORD_EDGES).lower().endswith(word.bare):
+            if index and _possessed(words[index - 1]):
+                continue  # “Clinton’s attacks”, “her support”: a noun, not a report
+            if word.bare.endswith("ing") and index and not _leads_participle(words[index - 1]):
+                continue  # “a warning”, “the saying”: a noun, not a report
             yield _Cue(Span.of(text, word.start, _strip_end(word)), index, index, word.bare)
 
 
