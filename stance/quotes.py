@@ -159,6 +159,7 @@ INTRO_WORDS = frozenset(
     """
     in on at during after before speaking asked earlier later last yesterday today tonight monday
     tuesday wednesday thursday friday saturday sunday meanwhile separately still also but and
+    for however though too instead
     """.split()
 )
 # Prepositions after a cue that show it is used another way ("said to be", "asked about").
@@ -212,7 +213,7 @@ ABBREVIATIONS = frozenset(
 )
 MAX_SOURCE_WORDS = 10
 MAX_HEADLINE_WORDS = 30
-MAX_APPOSITIVE_WORDS = 16
+MAX_APPOSITIVE_WORDS = 20
 MAX_NAME_WORDS = 6
 MIN_CONTENT_WORDS = 2
 MIN_UNATTRIBUTED_WORDS = 4
@@ -1059,7 +1060,7 @@ def _content_start(
     for offset, word in enumerate(words[cue.last + 1 : cue.last + 1 + MAX_WORDS_BEFORE_THAT]):
         if word.lower and (word.bare in SPEECH_CUES or word.bare in ATTITUDE_CUES):
             break  # “says she respects … but argues that …”: that “that” is the other cue’s
-        if word.bare == "that" and word.lower and not word.ends_clause:
+        if word.bare == "that" and word.lower and word.text[-1] not in ".;:!?":
             return _first_content(text, words, cue.last + 2 + offset, word.end, inside), True
         if word.ends_clause:
             break
