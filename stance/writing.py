@@ -219,11 +219,16 @@ def _stance_table(
 ) -> Table:
     table = Table(title=title, caption=caption)
     for name in _header(articles):
-        table.add_column(
-            name,
-            justify="left" if name in TEXT_COLUMNS else "right",
-            style="bold" if name == "speaker" else None,
-        )
+        if name in ("speaker", "role"):
+            # Long names and roles wrap, and fold inside a long word, rather than lose letters.
+            table.add_column(name, overflow="fold", style="bold" if name == "speaker" else None)
+        else:
+            table.add_column(
+                name,
+                justify="left" if name in TEXT_COLUMNS else "right",
+                no_wrap=True,
+                min_width=len(name),
+            )
     for stance in stances:
         cells: list[str | Text] = list(_cells(stance, articles))
         cells[-2] = Text(stance.stance, style=STANCE_STYLES[stance.stance])  # the stance column

@@ -124,12 +124,19 @@ TABLE_COLUMNS = ("speaker", "role", "quotes", "favor", "against", "neutral", "st
 
 
 def table_stances(out: str) -> dict[str, str]:
-    """speaker -> stance, read from the rows of the printed tables."""
-    stances = {}
+    """speaker -> stance, read from the rows of the printed tables (long names wrap onto more lines)."""
+    rows: list[list[str]] = []
     for line in out.splitlines():
         cells = [cell.strip() for cell in line.split("│")[1:-1]]
-        if len(cells) == len(TABLE_COLUMNS) and cells[0] and cells[6]:
-            stances.setdefault(cells[0], cells[6])
+        if len(cells) != len(TABLE_COLUMNS):
+            continue
+        if cells[2]:  # a quote count starts a row; a wrapped row's next lines have none
+            rows.append(cells)
+        elif rows:
+            rows[-1][0] = f"{rows[-1][0]} {cells[0]}".strip()
+    stances: dict[str, str] = {}
+    for cells in rows:
+        stances.setdefault(cells[0], cells[6])
     return stances
 
 
