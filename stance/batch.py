@@ -154,7 +154,7 @@ def run_batch(
                     progress(_progress(counts, started))
     except KeyboardInterrupt:
         interrupted = True
-        logger.warning("interrupted; the documents written so far are kept (rerun with --resume)")
+        logger.info("interrupted; the documents written so far are kept (rerun with --resume)")
         # The batch being written may be in articles.jsonl but not yet in the derived files.
         rebuild_derived_files(outputs.folder)
     speakers = write_corpus(outputs.folder)

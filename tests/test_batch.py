@@ -330,3 +330,25 @@ def test_cli_batch_precision_runs_the_model_under_bf16_autocast(precision, devic
 
     with model_precision(precision, device):
         assert torch.is_autocast_enabled("cpu") is autocast
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["analyze", "{good}", "--output-dir", "{out}", "--quiet"], EXIT_OK),
+        (["analyze", "{good}", "{bad}", "--output-dir", "{out}", "--quiet"], EXIT_SOME_FAILED),
+        (["analyze", "{good}", "--resume"], EXIT_USAGE),
+        (["analyze", "{tmp}/missing.txt", "--output-dir", "{out}"], EXIT_USAGE),
+        (["quotes", "{bad}"], EXIT_SOME_FAILED),
+    ],
+)
+def test_cli_batch_exit_codes_reach_the_shell(tmp_path, cli_model, monkeypatch, args, code):
+    from stance.cli import main
+
+    (tmp_path / "good.txt").write_text(STATEMENTS[0], encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\0")
+    names = {"good": tmp_path / "good.txt", "bad": tmp_path / "bad.txt", "out": tmp_path / "out", "tmp": tmp_path}
+    monkeypatch.setattr(sys, "argv", ["stance", *(arg.format(**names) for arg in args)])
+    with pytest.raises(SystemExit) as exit:
+        main()
+    assert exit.value.code == code

@@ -34,7 +34,8 @@ from stance.cli import report  # noqa: E402,F401
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        # Without standalone mode, click returns the code of a `typer.Exit` instead of raising it.
+        code = app(standalone_mode=False)
     except StanceError as error:
         typer.echo(f"Error: {error}", err=True)
         sys.exit(error.exit_code)
@@ -43,10 +44,9 @@ def main() -> None:
     except typer.Abort:
         typer.echo("Aborted.", err=True)
         sys.exit(130)
-    except Exception as error:  # click's usage errors
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        raise
+    except Exception as error:  # click's usage errors (click's own, or the copy typer >= 0.2x ships)
+        if not (callable(getattr(error, "show", None)) and isinstance(getattr(error, "exit_code", None), int)):
+            raise
+        error.show()
+        sys.exit(error.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
