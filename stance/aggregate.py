@@ -58,8 +58,8 @@ def aggregate_speakers(
     stances = []
     for name in ordered:
         said = by_name[name]
-        vectors = [_probabilities(quote.scores) for quote in said]
-        scores = _weighted_mean(vectors, [quote_weight(vector) for vector in vectors])
+        vectors = [probabilities(quote.scores) for quote in said]
+        scores = speaker_scores(vectors)
         speaker = known.get(name)
         stances.append(
             SpeakerStance(
@@ -94,7 +94,7 @@ def merge_corpus(
     for group in groups.values():
         first = group[0]
         scores = _weighted_mean(
-            [_probabilities(stance.scores) for stance in group],
+            [probabilities(stance.scores) for stance in group],
             [max(stance.quotes, 1) for stance in group],
         )
         counts = {label: sum(stance.counts.get(label, 0) for stance in group) for label in STANCE_LABELS}
@@ -113,9 +113,14 @@ def merge_corpus(
     return sorted(merged, key=lambda s: (-s.articles, -s.quotes, s.name.casefold()))
 
 
-def quote_weight(probabilities: Mapping[str, float]) -> float:
+def speaker_scores(vectors: Sequence[Mapping[str, float]]) -> dict[str, float]:
+    """The confidence-weighted mean of a speaker's quote probabilities (see `quote_weight`)."""
+    return _weighted_mean(vectors, [quote_weight(vector) for vector in vectors])
+
+
+def quote_weight(vector: Mapping[str, float]) -> float:
     """How much one quote counts: 1 minus its normalised entropy, at least ``MIN_QUOTE_WEIGHT``."""
-    entropy = -sum(p * math.log(p) for p in probabilities.values() if p > 0)
+    entropy = -sum(p * math.log(p) for p in vector.values() if p > 0)
     return max(1.0 - entropy / math.log(len(STANCE_LABELS)), MIN_QUOTE_WEIGHT)
 
 
@@ -134,7 +139,7 @@ def confidence(stance: SpeakerStance) -> float:
     return stance.scores.get(stance.stance, 0.0)
 
 
-def _probabilities(scores: Mapping[str, float]) -> dict[str, float]:
+def probabilities(scores: Mapping[str, float]) -> dict[str, float]:
     """``scores`` over exactly the stance labels, summing to 1 (uniform when all are zero)."""
     values = {label: max(float(scores.get(label, 0.0)), 0.0) for label in STANCE_LABELS}
     total = sum(values.values())
