@@ -103,19 +103,6 @@ class BatchSummary:
             return EXIT_INTERRUPTED
         return EXIT_SOME_FAILED if self.total_failures else EXIT_OK
 
-    def to_dict(self) -> dict:
-        return {
-            "output_dir": str(self.output_dir),
-            "documents": self.documents,
-            "quotes": self.quotes,
-            "failures": self.failures,
-            "skipped": self.skipped,
-            "speakers": self.speakers,
-            "total_documents": self.total_documents,
-            "total_failures": self.total_failures,
-            "seconds": round(self.seconds, 3),
-            "interrupted": self.interrupted,
-        }
 
 
 def run_batch(
@@ -132,9 +119,9 @@ def run_batch(
     """Analyse ``documents`` (a `stance.reading.read_documents` stream) into ``output_dir``.
 
     Without ``resume`` the folder must not hold results yet. ``workers`` > 0 extracts quotes in
-    that many processes while the model classifies the previous batch. Ctrl-C stops after the
-    batch being written; the summary then says ``interrupted`` and a rerun with ``resume``
-    finishes the job.
+    that many processes while the model classifies the previous batch. Ctrl-C stops at once,
+    keeping the batches written; the summary then says ``interrupted`` and a rerun with
+    ``resume`` finishes the job.
     """
     started = time.monotonic()
     outputs = OutputFolder(Path(output_dir), resume=resume)
@@ -155,7 +142,9 @@ def run_batch(
     except KeyboardInterrupt:
         interrupted = True
         logger.info("interrupted; the documents written so far are kept (rerun with --resume)")
-        # The batch being written may be in articles.jsonl but not yet in the derived files.
+        # A write may have been cut, or be in articles.jsonl but not yet in the derived files.
+        for name in RECORD_FILES:
+            _cut_partial_line(outputs.folder / name)
         rebuild_derived_files(outputs.folder)
     speakers = write_corpus(outputs.folder)
     return BatchSummary(
@@ -265,7 +254,7 @@ class OutputFolder:
 
     def _recover(self) -> None:
         """Read what an earlier run finished, and make the derived files agree with it."""
-        for name in (ARTICLES_FILE, FAILURES_FILE):
+        for name in RECORD_FILES:
             _cut_partial_line(self.folder / name)
         self.done_ids = rebuild_derived_files(self.folder)
         for failure in _read_jsonl(self.folder / FAILURES_FILE):
