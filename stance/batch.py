@@ -61,7 +61,7 @@ OUTPUT_FILES = (ARTICLES_FILE, QUOTES_FILE, SPEAKERS_FILE, CORPUS_FILE, FAILURES
 RECORD_FILES = (ARTICLES_FILE, FAILURES_FILE)
 # Documents in flight at once: enough quotes for the model to fill length-sorted batches, few
 # enough that a batch of long articles stays small in memory.
-DOCUMENTS_PER_BATCH = 64
+DOCUMENTS_PER_BATCH = 32
 CORPUS_COLUMNS = (
     "target", "speaker", "kind", "role", "articles", "quotes",
     "favor", "against", "neutral", "stance", "confidence",
