@@ -74,7 +74,9 @@ def measure_naive(model, found, limit: int) -> tuple[int, float]:
 
     from stance.classify import stance_input
 
-    classifier = hf_pipeline("text-classification", model=model.model, tokenizer=model.tokenizer, device=model.model.device)
+    classifier = hf_pipeline(
+        "text-classification", model=model.model, tokenizer=model.tokenizer, device=model.model.device
+    )
     inputs = [stance_input(doc.text, quote, doc.target) for doc in found for quote in doc.quotes][:limit]
     pairs = model.encode_pairs(inputs)
     started = time.perf_counter()
@@ -172,7 +174,8 @@ def print_table(results: dict, docs: int) -> None:
     table.add_row("    batched, --precision bf16, quotes/s", f"{results['batched_bf16_quotes_per_s']:,}", "")
     if "rss_ratio" in results:
         table.add_row(f"(c) peak RSS, {docs} docs, MiB", f"{results['peak_rss_mib_n']:,}", "")
-        table.add_row(f"    peak RSS, {docs * RSS_FACTOR} docs, MiB", f"{results[f'peak_rss_mib_{RSS_FACTOR}n']:,}", "")
+        large = results[f"peak_rss_mib_{RSS_FACTOR}n"]
+        table.add_row(f"    peak RSS, {docs * RSS_FACTOR} docs, MiB", f"{large:,}", "")
         table.add_row(f"    ratio {RSS_FACTOR}×N / N", f"{results['rss_ratio']}×", "≤ 1.3×")
     Console().print(table)
 

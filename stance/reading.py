@@ -97,7 +97,8 @@ def _read_paths(
             yield from _read_stdin(stdin or sys.stdin.buffer, options)
         elif path.is_dir():
             for child in _folder_files(path, options.glob):
-                yield from _read_file(child, options, doc_id=child.relative_to(path).with_suffix("").as_posix())
+                doc_id = child.relative_to(path).with_suffix("").as_posix()
+                yield from _read_file(child, options, doc_id=doc_id)
         else:
             yield from _read_file(path, options, doc_id=path.stem)
 
@@ -225,7 +226,8 @@ def _read_jsonl(
         try:
             row = json.loads(text)
         except json.JSONDecodeError as error:
-            yield Failure(origin, f"expected a JSON object, found malformed JSON: {error.msg} (column {error.colno})")
+            reason = f"expected a JSON object, found malformed JSON: {error.msg} (column {error.colno})"
+            yield Failure(origin, reason)
             continue
         if not isinstance(row, dict):
             yield Failure(origin, f"expected a JSON object, found {type(row).__name__}")
@@ -267,7 +269,8 @@ def _read_csv(
             yield Failure(origin, f"{error}; the rest of the file is skipped")
             return
         except csv.Error as error:
-            yield Failure(origin, f"malformed CSV row: {error}; quote fields that hold commas, quotes or newlines")
+            reason = f"malformed CSV row: {error}; quote fields that hold commas, quotes or newlines"
+            yield Failure(origin, reason)
             continue
         if not fields:
             continue

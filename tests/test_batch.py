@@ -291,7 +291,7 @@ def test_cli_batch_killed_mid_way_then_resumed_equals_an_uninterrupted_run(
 ):
     # A real process, killed with SIGKILL once it has written its first documents.
     rows = [
-        {"id": f"doc-{n:04d}", "text": f"“We support the checks,” said Ann Lee. “Raids number {n} are cruel,” Bo Ray said."}
+        {"id": f"doc-{n:04d}", "text": f"“We support the checks,” said Ann Lee. “Raids {n} are cruel,” Bo Ray said."}
         for n in range(300)
     ]
     source = write_jsonl(tmp_path / "docs.jsonl", rows)
