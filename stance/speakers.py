@@ -146,6 +146,8 @@ PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 ORG_PRONOUNS = _lexicon("it its")
 GROUP_PRONOUNS = _lexicon("they them their")
 RELATIVE_PRONOUNS = {"who": "person", "which": "organization", "that": "organization"}
+# Words that stand where a subject would but name nobody ("There are ...").
+EXPLETIVES = _lexicon("there here")
 # A speaker who says "I" or "we" is not named by the mention.
 SPEECH_PRONOUNS = _lexicon("i we you me us")
 DETERMINERS = _lexicon("the this that a an")
@@ -509,7 +511,7 @@ def scan_names(text: str) -> list[Occurrence]:
 # --- Entities ---------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: two entities may look alike
 class _Entity:
     """An entity being assembled while one article is resolved (local to one call)."""
 
@@ -783,20 +785,35 @@ class _Inventory:
             candidates = [i for i, e in enumerate(self.entities) if e.kind == "organization"
                           and e.words == (word,)]  # fmt: skip
         if candidates:
-            # The one named most recently before, else the first one named after.
-            def last_named_before(i: int) -> int:
-                starts = self.entities[i].name_starts
-                k = bisect_left(starts, occ.start)
-                return starts[k - 1] if k else -1
-
-            latest = max(candidates, key=last_named_before)
-            return latest if last_named_before(latest) >= 0 else candidates[0]
+            return self._latest_named(candidates, occ.start)
         # "Mr. Trump", or "Trump" over and over with no first name given: a surname-only person.
         if occ.role is not None or (
             self.lone_counts[word] >= LONE_NAME_REPEATS and _bare(word) not in US_STATES
         ):
             return self._new("person", words=occ.words)
         return None
+
+    def _latest_named(self, candidates: list[int], position: int) -> int:
+        """Of ``candidates``, the one named most recently before ``position``, else the first
+        one named after it."""
+
+        def last_named_before(index: int) -> int:
+            starts = self.entities[index].name_starts
+            k = bisect_left(starts, position)
+            return starts[k - 1] if k else -1
+
+        latest = max(candidates, key=last_named_before)
+        return latest if last_named_before(latest) >= 0 else candidates[0]
+
+    def person_named(self, word: str, position: int) -> int | None:
+        """The person whose surname (or first name) is ``word``, named nearest before
+        ``position``."""
+        candidates = [
+            i
+            for i in self.named.get(word, ())
+            if word in (self.entities[i].surname, self.entities[i].first_name)
+        ]
+        return self._latest_named(candidates, position) if candidates else None
 
     def _add_pronoun_gender_cues(self) -> None:
         """ "Janet Napolitano ... her speech": the first he/his/she/her after a person's name in
@@ -1033,8 +1050,15 @@ def _resolve_mention(inventory: _Inventory, mention: Span) -> tuple[int | None, 
             prefix = LEADING_DETERMINER_RE.sub("", prefix)
             entity.add_role(0, head.start, prefix or None)
         return index, None
-    if not _words(mention.text):
-        return None, None
+    if not any(c.isalpha() for c in mention.text) or word in EXPLETIVES:
+        return None, None  # nothing to name a speaker by ("''", "There")
+    # A name the inventory did not read as one (in a Title Case headline, say): its last word
+    # may still be the surname of a person named elsewhere.
+    phrase = _noun_phrase(mention.text)
+    if phrase and all(w[:1].isupper() for w in phrase):
+        index = inventory.person_named(phrase[-1], mention.start)
+        if index is not None:
+            return index, None
     return _resolve_description(inventory, mention), _description_name(mention.text)
 
 
@@ -1050,12 +1074,17 @@ def _is_follow_on(text: str, paragraph_starts: list[int], previous: Quote, quote
     return here == there or (opens_paragraph and here == there + 1)
 
 
-def _speaker_of(entity: _Entity, text: str) -> Speaker:
-    name = entity.name()
-    aliases = tuple(f for f in entity.forms if f.lower() != name.lower())
-    mentions = tuple(Span.of(text, s, e) for s, e in sorted(set(entity.spans)))
+def _speaker_of(name: str, entities: list[_Entity], text: str) -> Speaker:
+    """The speaker record of the entities named ``name`` (usually one)."""
+    forms = dict.fromkeys(f for e in entities for f in e.forms if f.lower() != name.lower())
+    spans = sorted({span for e in entities for span in e.spans})
+    role = next((e.role() for e in entities if e.role()), None)
     return Speaker(
-        name=name, kind=entity.kind, role=entity.role(), aliases=aliases, mentions=mentions
+        name=name,
+        kind=entities[0].kind,
+        role=role,
+        aliases=tuple(forms),
+        mentions=tuple(Span.of(text, s, e) for s, e in spans),
     )
 
 
@@ -1097,16 +1126,18 @@ def resolve_speakers(text: str, quotes: Sequence[Quote]) -> tuple[list[Quote], l
         ):
             entity_of_quote[i] = entity_of_quote[previous]
             inherited_mention[i] = inherited_mention.get(previous, quotes[previous].mention)
-    speakers: list[Speaker] = []
-    names: dict[int, str] = {}
+    # One speaker per canonical name, in order of first quote (two entities can end up with the
+    # same name, e.g. a headline's "Mike Pence" and the body's "Gov. Mike Pence").
+    by_name: dict[str, list[_Entity]] = {}
     resolved: list[Quote] = list(quotes)
     for i in by_position:
         index = entity_of_quote.get(i)
-        if index is not None and index not in names:
-            names[index] = inventory.entities[index].name()
-            speakers.append(_speaker_of(inventory.entities[index], text))
-        speaker = names.get(index) if index is not None else None
+        speaker = inventory.entities[index].name() if index is not None else None
+        if speaker is not None:
+            same_name = by_name.setdefault(speaker, [])
+            if inventory.entities[index] not in same_name:
+                same_name.append(inventory.entities[index])
         mention = inherited_mention.get(i, quotes[i].mention)
         if (speaker, mention) != (quotes[i].speaker, quotes[i].mention):
             resolved[i] = replace(quotes[i], speaker=speaker, mention=mention)
-    return resolved, speakers
+    return resolved, [_speaker_of(name, entities, text) for name, entities in by_name.items()]
