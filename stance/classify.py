@@ -109,7 +109,11 @@ def _paragraph_around(text: str, start: int, end: int) -> str | None:
 def classify_quotes(model, text: str, quotes: Sequence[Quote], target: str, batch_size: int = 32) -> list[Quote]:
     """Return ``quotes`` with ``stance`` and ``scores`` filled (one batched pass)."""
     inputs = [stance_input(text, quote, target) for quote in quotes]
-    probabilities = model.predict_proba(inputs, batch_size=batch_size)
+    return with_stances(quotes, model.predict_proba(inputs, batch_size=batch_size))
+
+
+def with_stances(quotes: Sequence[Quote], probabilities: Sequence[dict[str, float]]) -> list[Quote]:
+    """``quotes`` labelled with their most probable stance, keeping the scores behind it."""
     return [
         replace(quote, stance=max(scores, key=scores.get), scores=scores)
         for quote, scores in zip(quotes, probabilities, strict=True)

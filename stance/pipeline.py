@@ -14,7 +14,7 @@ from typing import Protocol
 
 from stance.errors import InputError, ModelError
 from stance.quotes import extract_quotes
-from stance.records import DEFAULT_TARGET, Analysis, Article, Failure, Quote, StanceInput
+from stance.records import DEFAULT_TARGET, Analysis, Article, Failure, StanceInput
 from stance.speakers import resolve_speakers
 
 
@@ -109,7 +109,7 @@ class Pipeline:
         batch runner extracts them itself, in worker processes, and classifies many at once.
         """
         from stance.aggregate import aggregate_speakers
-        from stance.classify import stance_input
+        from stance.classify import stance_input, with_stances
 
         found = [doc for doc in documents if isinstance(doc, Analysis)]
         inputs = [stance_input(doc.text, quote, doc.target) for doc in found for quote in doc.quotes]
@@ -119,18 +119,15 @@ class Pipeline:
                 f"expected the stance model to return {len(inputs)} score dicts (one per input), "
                 f"found {len(scores)}; its predict_proba must keep one output per input"
             )
-        next_scores = iter(scores)
         classified: list[Analysis | Failure] = []
+        done = 0
         for doc in documents:
             if isinstance(doc, Failure):
                 classified.append(doc)
                 continue
-            quotes = tuple(_with_scores(quote, next(next_scores)) for quote in doc.quotes)
+            quotes = tuple(with_stances(doc.quotes, scores[done : done + len(doc.quotes)]))
+            done += len(doc.quotes)
             stances = tuple(aggregate_speakers(quotes, doc.speakers))
             classified.append(replace(doc, quotes=quotes, stances=stances))
         return classified
 
-
-def _with_scores(quote: Quote, scores: dict[str, float]) -> Quote:
-    """The quote labelled with its most probable stance."""
-    return replace(quote, stance=max(scores, key=scores.get), scores=dict(scores))
