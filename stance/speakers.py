@@ -1050,8 +1050,9 @@ def _resolve_mention(inventory: _Inventory, mention: Span) -> tuple[int | None, 
             prefix = LEADING_DETERMINER_RE.sub("", prefix)
             entity.add_role(0, head.start, prefix or None)
         return index, None
-    if not any(c.isalpha() for c in mention.text) or word in EXPLETIVES:
-        return None, None  # nothing to name a speaker by ("''", "There")
+    description = _description_name(mention.text)
+    if not any(c.isalpha() for c in description) or word in EXPLETIVES:
+        return None, None  # nothing to name a speaker by ("''", "$500", "There")
     # A name the inventory did not read as one (in a Title Case headline, say): its last word
     # may still be the surname of a person named elsewhere.
     phrase = _noun_phrase(mention.text)
@@ -1059,7 +1060,7 @@ def _resolve_mention(inventory: _Inventory, mention: Span) -> tuple[int | None, 
         index = inventory.person_named(phrase[-1], mention.start)
         if index is not None:
             return index, None
-    return _resolve_description(inventory, mention), _description_name(mention.text)
+    return _resolve_description(inventory, mention), description
 
 
 def _paragraph_index(paragraph_starts: list[int], position: int) -> int:
