@@ -6,11 +6,12 @@ import json
 import re
 
 import pytest
-from conftest import FIXTURES, SEED
+from conftest import FIXTURES, SEED, SHARED_DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stance.records import Quote, Span
+from stance.pipeline import extract
+from stance.records import Article, Quote, Span
 from stance.speakers import resolve_speakers, scan_names
 
 ARTICLES = FIXTURES / "articles"
@@ -549,3 +550,38 @@ def test_speakers_never_crashes(text, data):
     assert len(resolved) == len(quotes)
     for speaker in speakers:
         assert all(text[m.start : m.end] == m.text for m in speaker.mentions)
+
+
+# --- End to end, with the quote extractor --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fixture", "speakers"),
+    [
+        ("speakers-council-vote.txt", {"Maria Delgado", "Robert Kim"}),
+        ("speakers-harvest-labor.txt", {"Thomas Reyes", "Linda Choi"}),
+        (
+            "speakers-housing-lawsuit.txt",
+            {"National Tenants Union", "Metropolitan Housing Authority (MHA)", "Tenant organizers"},
+        ),
+    ],
+)
+def test_speakers_fixture_articles_end_to_end(fixture, speakers):
+    text = (ARTICLES / fixture).read_text(encoding="utf-8")
+    found = extract(Article(id=fixture, text=text))
+    assert speakers <= {speaker.name for speaker in found.speakers}
+
+
+@pytest.mark.skipif(not (SHARED_DATA / "polnear" / "dev.jsonl").exists(), reason="no shared data")
+def test_speakers_contract_on_polnear_dev():
+    """On real news: one speaker per name, every quote's speaker listed, spans index the text."""
+    with open(SHARED_DATA / "polnear" / "dev.jsonl", encoding="utf-8") as lines:
+        for line in lines:
+            row = json.loads(line)
+            found = extract(Article(id=row["id"], text=row["text"]))
+            names = [speaker.name for speaker in found.speakers]
+            assert len(names) == len(set(names)), row["id"]
+            assert {quote.speaker for quote in found.quotes} - {None} == set(names), row["id"]
+            for speaker in found.speakers:
+                assert any(c.isalpha() for c in speaker.name), row["id"]
+                assert all(row["text"][m.start : m.end] == m.text for m in speaker.mentions)
