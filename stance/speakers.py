@@ -133,7 +133,11 @@ ORG_WORD_HEADS: dict[str, frozenset[str]] = {
 }  # fmt: skip
 # "organization" can name any organisation ("the organization said").
 ANY_ORG_HEADS = _lexicon("organization organisation")
-ORG_HEADS = frozenset().union(*ORG_WORD_HEADS.values()) | ANY_ORG_HEADS
+ORG_HEADS = (
+    frozenset().union(*ORG_WORD_HEADS.values())
+    | ANY_ORG_HEADS
+    | _lexicon("team camp firm outlet magazine website newsroom")
+)
 NEVER_IN_PERSON_NAMES = NOT_PERSON_WORDS | TITLES | FUNCTION_WORDS | frozenset(ORG_WORD_HEADS)
 # Nouns that, after "the", refer back to a person already named ("the real estate mogul said").
 PERSON_NOUNS = TITLES | _lexicon("""
@@ -158,7 +162,9 @@ LOWERCASED_OPENERS = DETERMINERS | _lexicon(
 PREPOSITIONS = _lexicon("of at for from in with by on to including like against about among")
 CLAUSE_WORDS = _lexicon("who whom whose which that and or")
 # Lower-case words that may follow a name without making it a modifier ("Lin of the ACLU").
-NOT_MODIFIED_BY = PREPOSITIONS | CLAUSE_WORDS | _lexicon("also himself herself")
+NOT_MODIFIED_BY = PREPOSITIONS | CLAUSE_WORDS | _lexicon("""
+    also himself herself said says told added argued wrote asked noted explained
+""")  # fmt: skip
 # Common first names, a weak gender cue used only when the article gives no stronger one.
 MALE_FIRST_NAMES = _lexicon("""
     aaron adam alan albert alex alexander andrew anthony antonio arthur barack ben benjamin bernie
@@ -214,7 +220,6 @@ STATE_AFTER_RE = re.compile(r",\s+([A-Z][a-z]+(?: [A-Z][a-z]+)?)")
 # ", ACLU legislative counsel," / ", the secretary general of the United Nations," after a name.
 APPOSITIVE_RE = re.compile(r",\s+((?:an?\s+|the\s+)?[^,.;:“”\"\n]{3,90}?)\s*,")
 OF_PHRASE_RE = re.compile(r"\s+(of\s+the\s+[^,.;:“”\"\n]{3,60}?)(?=[,.;:]|\s+(?:said|says)\b)")
-CLAUSE_START_RE = re.compile(r"(?:who|which|that|and|but|or)\b")
 LEADING_ARTICLE_RE = re.compile(r"^(?:an?|the)\s+")
 LEADING_DETERMINER_RE = re.compile(r"^(?:the|a|an|his|her|their|its)\s+", re.IGNORECASE)
 WORD_RE = re.compile(r"[\w\-’']+")
@@ -558,8 +563,10 @@ class _Entity:
             self.gender, self.gender_strength = gender, GENDER_STRENGTH[cue]
 
     def add_role(self, priority: int, start: int, role: str | None) -> None:
-        if role:
-            self.roles.append((priority, start, role.strip(" ,")))
+        """Keep a role the article gives ("Director", "NBC" from "NBC's"), not a bare "Mr."."""
+        role = POSSESSIVE_END_RE.sub("", role.strip(" ,")) if role else None
+        if role and _bare(role) not in HONORIFIC_GENDER:
+            self.roles.append((priority, start, role))
 
     def name(self) -> str:
         if self.description:
@@ -672,6 +679,9 @@ class _Inventory:
             if occ.kind == "word":
                 index = self._entity_for_word(occ)
                 if index is not None:
+                    if len(self.named.get(occ.words[0], ())) > 1:
+                        # "President Clinton" with two Clintons named: the title may be the other's.
+                        occ = occ._replace(role=None)
                     self._attach(occ, index)
         self._add_pronoun_gender_cues()
         self.timeline.sort()
@@ -701,8 +711,9 @@ class _Inventory:
             return None
         phrase = match.group(1)
         # An appositive describes; a list of names ("Cruz, Rubio,") has no lower-case word.
-        if not LOWERCASE_WORD_RE.search(phrase) or CLAUSE_START_RE.match(phrase):
-            return None
+        first = phrase.split()[0].lower()
+        if not LOWERCASE_WORD_RE.search(phrase) or first in CLAUSE_WORDS or first in PREPOSITIONS:
+            return None  # "Cruz, Rubio," is a list; ", who ...", ", at a rally," are not roles
         return LEADING_ARTICLE_RE.sub("", phrase)
 
     def _recheck_person(self, occ: Occurrence) -> Occurrence | None:

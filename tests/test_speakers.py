@@ -132,7 +132,7 @@ def test_speakers_seed_organisation_aliases_and_mentions(seed_text, seed_resolve
             "Park Geun-hye",
             "South Korean President",
         ),
-        ("“Votes moved,” said NBC's Dante Chinni.", "NBC's Dante Chinni", "Dante Chinni", None),
+        ("“Votes moved,” said NBC's Dante Chinni.", "NBC's Dante Chinni", "Dante Chinni", "NBC"),
         ("“No deal,” said Sen. Ted Cruz.", "Sen. Ted Cruz", "Ted Cruz", "Sen."),
         (
             "“No,” said Donald J. Trump Jr. on Monday.",
@@ -144,8 +144,11 @@ def test_speakers_seed_organisation_aliases_and_mentions(seed_text, seed_resolve
             "“It stinks,” said Breitbart Texas editor Brandon Darby.",
             "Breitbart Texas editor Brandon Darby",
             "Brandon Darby",
-            None,
+            "Breitbart Texas editor",
         ),
+        # An honorific is no role; a phrase between commas that opens with a preposition is none.
+        ("“Yes,” said Mr. Ortiz.", "Mr. Ortiz", "Ortiz", None),
+        ("“Yes,” Ana Ortiz, at a rally, said.", "Ana Ortiz", "Ana Ortiz", None),
         (
             "“We listen,” said Gregory Palmore of the agency's Houston office.",
             "Gregory Palmore",
@@ -158,8 +161,7 @@ def test_speakers_name_and_role_from_mention(text, mention, name, role):
     content = re.search(r"“[^”]*”", text).group()
     quotes, speakers = resolve_speakers(text, [quote_at(text, content, mention)])
     assert quotes[0].speaker == name
-    if role is not None:
-        assert speakers[0].role == role
+    assert speakers[0].role == role
 
 
 @pytest.mark.parametrize(
