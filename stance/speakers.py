@@ -497,19 +497,22 @@ def scan_names(text: str) -> list[Occurrence]:
     """Every proper-name occurrence of the text, in order."""
     found: list[Occurrence] = []
     classified: dict[str, list[Occurrence]] = {}
+    # "FRESNO, Calif. —": a dateline's city is not an acronym.
+    datelines = {m.start() for m in DATELINE_RE.finditer(text)}
     for run in NAME_RUN_RE.finditer(text):
         relative = classified.get(run.group())
         if relative is None:
             relative = classified[run.group()] = _classify_run(run.group())
         base = run.start()
-        for start, end, *rest in relative:
-            occ = _in_context(text, Occurrence(start + base, end + base, *rest))
+        for occ in relative:
+            occ = Occurrence(occ.start + base, occ.end + base, *occ[2:])
+            if occ.kind in ("person", "organization"):
+                occ = _in_context(text, occ)
+            elif occ.kind == "acronym" and occ.start in datelines:
+                continue
             if occ is not None:
                 found.append(occ)
-    # "FRESNO, Calif. —": a dateline's city is not an acronym.
-    datelines = {m.start() for m in DATELINE_RE.finditer(text)}
-    found = [o for o in found if not (o.kind == "acronym" and o.start in datelines)]
-    found.sort(key=lambda o: o.start)
+    found.sort(key=lambda occ: occ.start)  # a run's acronyms are read before the rest of it
     return found
 
 
