@@ -309,8 +309,12 @@ def save_trained(
     data: Sequence[str | Path] = (),
     command: str | None = None,
     evaluations: dict[str, dict] | None = None,
+    notes: str | None = None,
 ) -> Path:
-    """Save the model, its training arguments and history, and a generated README.md model card."""
+    """Save the model, its training arguments and history, and a generated README.md model card.
+
+    ``notes`` (Markdown: where the data came from, how it was split) is added to the card.
+    """
     from stance.classify import StanceConfig
 
     classifier = result.classifier
@@ -326,11 +330,12 @@ def save_trained(
     config: StanceConfig = classifier.config
     classifier.config = replace(config, training=training)
     folder = classifier.save_pretrained(folder)
-    (Path(folder) / "README.md").write_text(model_card(Path(folder).name, classifier.config), encoding="utf-8")
+    card = model_card(Path(folder).name, classifier.config, notes)
+    (Path(folder) / "README.md").write_text(card, encoding="utf-8")
     return Path(folder)
 
 
-def model_card(name: str, config) -> str:
+def model_card(name: str, config, notes: str | None = None) -> str:
     """A README.md for a trained model folder, from its `StanceConfig`."""
     training = config.training
     base = config.base.get("name", "?")
@@ -356,13 +361,21 @@ def model_card(name: str, config) -> str:
     lines += [f"- `{path}`" for path in training.get("data", [])]
     examples = training.get("examples", {})
     lines += [f"- {examples.get('train', '?')} training rows, {examples.get('validation', '?')} validation rows", ""]
+    if notes:
+        lines += [notes.strip(), ""]
     if training.get("command"):
         lines += ["## Reproduce", "", "```", training["command"], "```", ""]
     lines += ["## Training", "", "| epoch | loss | validation macro-F1 | seconds |", "|---|---|---|---|"]
     for report in training.get("history", []):
         f1 = "—" if report["validation_macro_f1"] is None else f"{report['validation_macro_f1']:.3f}"
         lines.append(f"| {report['epoch']} | {report['train_loss']:.4f} | {f1} | {report['seconds']:.0f} |")
-    lines += ["", f"Kept epoch: {training.get('best_epoch')}. Arguments: `{training.get('arguments')}`", ""]
+    total = sum(report["seconds"] for report in training.get("history", []))
+    lines += [
+        "",
+        f"Kept epoch: {training.get('best_epoch')}; training took {total / 60:.0f} min. "
+        f"Arguments: `{training.get('arguments')}`",
+        "",
+    ]
     evaluations = training.get("evaluations") or {}
     if evaluations:
         lines += ["## Held-out evaluation", "", "| data | rows | accuracy | macro-F1 |", "|---|---|---|---|"]

@@ -108,17 +108,21 @@ def test_training_packaged_encoder_saves_only_trained_tensors(tmp_path):
 
 def test_training_cli_trains_a_model_that_analyze_uses(tmp_path, tiny_encoder_dir):
     output = tmp_path / "models" / "mine"
+    notes = tmp_path / "notes.md"
+    notes.write_text("Written by hand for this test.\n", encoding="utf-8")
     result = CliRunner().invoke(
         app,
         ["train", str(TINY_STANCE_EXAMPLE), "--output", str(output), "--base-model", str(tiny_encoder_dir),
          "--epochs", "2", "--batch-size", "8", "--max-length", "48", "--frozen-layers", "0",
-         "--evaluate", str(TINY_STANCE_EXAMPLE)],
+         "--evaluate", str(TINY_STANCE_EXAMPLE), "--notes", str(notes)],
     )
     assert result.exit_code == 0, result.output
     assert "epoch 2: loss" in result.output and "macro-F1" in result.output
     config = json.loads((output / "stance_config.json").read_text())
     assert config["training"]["command"].startswith(f"stance train {TINY_STANCE_EXAMPLE} --output {output}")
     assert str(TINY_STANCE_EXAMPLE) in config["training"]["evaluations"]
+    card = (output / "README.md").read_text(encoding="utf-8")
+    assert "Written by hand for this test." in card and "Held-out evaluation" in card
     article = tmp_path / "article.txt"
     article.write_text('"We need more agents at the border," said Senator Mark Hale.\n', encoding="utf-8")
     analyzed = CliRunner().invoke(app, ["analyze", str(article), "--model", str(output), "--format", "jsonl"])

@@ -40,6 +40,10 @@ def train_cli(
     frozen_layers: int = typer.Option(DEFAULTS.frozen_layers, min=0, help="Lowest encoder layers kept frozen."),
     validation_fraction: float = typer.Option(DEFAULTS.validation_fraction, min=0.0, max=0.5),
     seed: int = typer.Option(DEFAULTS.seed),
+    notes: Path | None = typer.Option(
+        None, help="Markdown added to the model card (where the data came from, how it was split).",
+        exists=True, dir_okay=False,
+    ),
 ) -> None:
     """Fine-tune a stance model; prints validation macro-F1 per epoch and writes a model card."""
     from stance.evaluation.stance import evaluate_stance
@@ -75,12 +79,13 @@ def train_cli(
     }
     for name, scores in evaluations.items():
         console.print(f"{name}: accuracy {scores['accuracy']:.3f}, macro-F1 {scores['macro_f1']:.3f} ({scores['rows']} rows)")
-    command = _command(data, output, base_model, validation, evaluate, args)
-    folder = save_trained(result, output, args, data=data, command=command, evaluations=evaluations)
+    command = _command(data, output, base_model, validation, evaluate, notes, args)
+    card_notes = notes.read_text(encoding="utf-8") if notes else None
+    folder = save_trained(result, output, args, data=data, command=command, evaluations=evaluations, notes=card_notes)
     console.print(f"saved {folder} (kept epoch {result.best_epoch})")
 
 
-def _command(data, output, base_model, validation, evaluate, args: TrainingArguments) -> str:
+def _command(data, output, base_model, validation, evaluate, notes, args: TrainingArguments) -> str:
     """The `stance train` command line that reproduces this run, for the model card."""
     words = ["stance", "train", *map(str, data), "--output", str(output)]
     if base_model:
@@ -88,6 +93,8 @@ def _command(data, output, base_model, validation, evaluate, args: TrainingArgum
     for option, paths in (("--validation", validation), ("--evaluate", evaluate)):
         for path in paths:
             words += [option, str(path)]
+    if notes:
+        words += ["--notes", str(notes)]
     for name in ("epochs", "batch_size", "learning_rate", "max_length", "frozen_layers", "validation_fraction", "seed"):
         words += ["--" + name.replace("_", "-"), str(getattr(args, name))]
     return shlex.join(words)
