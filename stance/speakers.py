@@ -234,6 +234,7 @@ SENTENCE_BREAK_RE = re.compile(
 )
 PARAGRAPH_RE = re.compile(r"[^\n]*\S[^\n]*")
 DATELINE_RE = re.compile(r"(?m)^[A-Z][A-Z.'\-]+(?=[ \u00a0]*(?:,|[—–-]|\())")
+COORDINATION_RE = re.compile(r",?\s+(?:and|&)\s+|,\s+")
 POSSESSIVE_END_RE = re.compile(r"['’]s?$")
 POSSESSIVE_RE = re.compile(r"['’]s?(?=\s)")
 MODIFIER_RE = re.compile(r"[ \u00a0]+([a-z][\w\-]*)")
@@ -687,6 +688,7 @@ class _Inventory:
                         occ = occ._replace(role=None)
                     self._attach(occ, index)
         self._add_pronoun_gender_cues()
+        self._add_coordinated_people()
         self.timeline.sort()
 
     def _attach(self, occ: Occurrence, index: int) -> None:
@@ -828,6 +830,32 @@ class _Inventory:
             if word in (self.entities[i].surname, self.entities[i].first_name)
         ]
         return self._latest_named(candidates, position) if candidates else None
+
+    def _add_coordinated_people(self) -> None:
+        """ "Richard Alba and Nancy Foner ... They compare": people named together form a group
+        that "they" can refer to, placed where the first of them is named."""
+        people = [
+            (occ, self.entity_of[occ.start])
+            for occ in self.occurrences
+            if occ.start in self.entity_of
+            and self.entities[self.entity_of[occ.start]].kind == "person"
+        ]
+        k = 0
+        while k < len(people):
+            chain = [people[k]]
+            while k + len(chain) < len(people):
+                occ, _ = chain[-1]
+                following = people[k + len(chain)]
+                if not COORDINATION_RE.fullmatch(self.text, occ.end, following[0].start):
+                    break
+                chain.append(following)
+            k += len(chain)
+            names = list(dict.fromkeys(self.entities[index].name() for _, index in chain))
+            if len(names) < 2 or self.is_quoted(chain[0][0].start):
+                continue
+            description = ", ".join(names[:-1]) + " and " + names[-1]
+            index = self._new("group", description=description)
+            self.timeline.append((chain[0][0].start, index))
 
     def _add_pronoun_gender_cues(self) -> None:
         """ "Janet Napolitano ... her speech": the first he/his/she/her after a person's name in

@@ -277,6 +277,13 @@ def _speaker_of_last_quote(text: str, mention: str) -> str | None:
             "she",
             "Ngozi Adeyemi",
         ),
+        # "They" can be people named together.
+        (
+            "Richard Alba and Nancy Foner, sociologists at the City University of New York, wrote"
+            " a book. “Integration takes time,” they said.",
+            "they",
+            "Richard Alba and Nancy Foner",
+        ),
         # A description with a person noun refers back to the person named with that role, or
         # else to the last person named.
         (
