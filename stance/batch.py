@@ -14,12 +14,14 @@ The output folder holds:
 - ``corpus.csv``: the same speaker merged across documents, per target (`CORPUS_COLUMNS`);
 - ``failures.jsonl``: one `Failure.to_dict` object per document that could not be analysed.
 
-Crash safety: every file is appended in whole lines, one write and flush per batch and file.
-``articles.jsonl`` and ``failures.jsonl`` are the record of what is done; ``quotes.jsonl`` and
-``speakers.csv`` are derived from ``articles.jsonl`` and ``corpus.csv`` is rebuilt from it at the
-end. On ``resume``, a trailing partial line (a write cut by a kill or power loss) is cut off, the
-derived files are rebuilt from ``articles.jsonl``, and documents already there (by id) or in
-``failures.jsonl`` (by origin) are skipped — so the final files equal those of an uninterrupted run.
+Crash safety: the JSONL files are appended in whole lines, one write and flush per batch and
+file, ``articles.jsonl`` first; a line cut by a kill is not valid JSON, so no reader takes it for
+data. ``articles.jsonl`` and ``failures.jsonl`` are the record of what is done; ``quotes.jsonl`` is
+derived from ``articles.jsonl``, and the two tables (``speakers.csv``, ``corpus.csv``, where a cut
+row would look like data) are written whole from it at the end of a run, through a temporary file.
+On ``resume``, a last line cut short is removed, ``quotes.jsonl`` is rebuilt from
+``articles.jsonl``, and documents already there (by id) or in ``failures.jsonl`` (by origin) are
+skipped — so the final files equal those of an uninterrupted run.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ FAILURES_FILE = "failures.jsonl"
 OUTPUT_FILES = (ARTICLES_FILE, QUOTES_FILE, SPEAKERS_FILE, CORPUS_FILE, FAILURES_FILE)
 # What is done; the other files are derived from these.
 RECORD_FILES = (ARTICLES_FILE, FAILURES_FILE)
+APPENDED_FILES = (ARTICLES_FILE, FAILURES_FILE, QUOTES_FILE)
 # Documents in flight at once: enough quotes for the model to fill length-sorted batches, few
 # enough that a batch of long articles stays small in memory.
 DOCUMENTS_PER_BATCH = 32
@@ -142,11 +145,9 @@ def run_batch(
     except KeyboardInterrupt:
         interrupted = True
         logger.info("interrupted; the documents written so far are kept (rerun with --resume)")
-        # A write may have been cut, or be in articles.jsonl but not yet in the derived files.
-        for name in RECORD_FILES:
-            _cut_partial_line(outputs.folder / name)
-        rebuild_derived_files(outputs.folder)
-    speakers = write_corpus(outputs.folder)
+        # A write may have been cut, or be in articles.jsonl but not yet in quotes.jsonl.
+        outputs.repair()
+    speakers = write_tables(outputs.folder)
     return BatchSummary(
         output_dir=outputs.folder,
         documents=counts["documents"],
@@ -178,16 +179,16 @@ class OutputFolder:
         self.done_ids: set[str] = set()
         self.done_failures: Counter[str] = Counter()
         if resume:
-            self._recover()
+            self.done_ids = self.repair()
+            for failure in _read_jsonl(folder / FAILURES_FILE):
+                self.done_failures[failure["origin"]] += 1
         self._streams: dict[str, IO[str]] = {}
 
     def __enter__(self) -> OutputFolder:
-        for name in (ARTICLES_FILE, QUOTES_FILE, SPEAKERS_FILE, FAILURES_FILE):
-            # newline="" keeps "\n" as it is on every platform, as the CSV module wants.
+        for name in APPENDED_FILES:
+            # newline="" keeps "\n" as it is on every platform.
             mode = "a" if self.resume else "w"
             self._streams[name] = (self.folder / name).open(mode, encoding="utf-8", newline="")
-        if not _has_content(self.folder / SPEAKERS_FILE):
-            self._append(SPEAKERS_FILE, _csv_text([CSV_COLUMNS]))
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -226,8 +227,8 @@ class OutputFolder:
             yield document
 
     def write(self, results: Iterable[Analysis | Failure]) -> Counter[str]:
-        """Append one batch; ``articles.jsonl`` first, so the derived files never run ahead of it."""
-        articles, quotes, speakers, failures = [], [], [], []
+        """Append one batch; ``articles.jsonl`` first, so ``quotes.jsonl`` never runs ahead of it."""
+        articles, quotes, failures = [], [], []
         written: Counter[str] = Counter()
         for result in results:
             if isinstance(result, Failure):
@@ -237,13 +238,11 @@ class OutputFolder:
             document = result.to_dict()
             articles.append(_json_line(document))
             quotes += _quote_lines(document)
-            speakers += _speaker_rows(document)
             written["quotes"] += len(result.quotes)
         written["documents"] = len(articles) + len(failures)
         self._append(ARTICLES_FILE, "".join(articles))
         self._append(FAILURES_FILE, "".join(failures))
         self._append(QUOTES_FILE, "".join(quotes))
-        self._append(SPEAKERS_FILE, _csv_text(speakers))
         return written
 
     def _append(self, name: str, text: str) -> None:
@@ -252,33 +251,32 @@ class OutputFolder:
             stream.write(text)
             stream.flush()
 
-    def _recover(self) -> None:
-        """Read what an earlier run finished, and make the derived files agree with it."""
+    def repair(self) -> set[str]:
+        """Cut lines a crash left unfinished and rebuild ``quotes.jsonl`` from ``articles.jsonl``.
+
+        Returns the ids in ``articles.jsonl``.
+        """
         for name in RECORD_FILES:
             _cut_partial_line(self.folder / name)
-        self.done_ids = rebuild_derived_files(self.folder)
-        for failure in _read_jsonl(self.folder / FAILURES_FILE):
-            self.done_failures[failure["origin"]] += 1
+        ids = set()
+        with _replacing(self.folder / QUOTES_FILE) as quotes:
+            for document in _read_jsonl(self.folder / ARTICLES_FILE):
+                ids.add(document["id"])
+                quotes.write("".join(_quote_lines(document)))
+        return ids
 
 
-def rebuild_derived_files(folder: Path) -> set[str]:
-    """Rewrite ``quotes.jsonl`` and ``speakers.csv`` from ``articles.jsonl``; returns its ids."""
-    ids = set()
-    quotes_path, speakers_path = folder / QUOTES_FILE, folder / SPEAKERS_FILE
-    with _replacing(quotes_path) as quotes, _replacing(speakers_path) as speakers:
+def write_tables(folder: Path) -> int:
+    """Write ``speakers.csv`` and ``corpus.csv`` whole from ``articles.jsonl``.
+
+    Returns the number of rows of ``corpus.csv`` (speakers merged per target).
+    """
+    by_target: dict[str | None, list[list[SpeakerStance]]] = {}
+    with _replacing(folder / SPEAKERS_FILE) as speakers:
         speakers.write(_csv_text([CSV_COLUMNS]))
         for document in _read_jsonl(folder / ARTICLES_FILE):
-            ids.add(document["id"])
-            quotes.write("".join(_quote_lines(document)))
             speakers.write(_csv_text(_speaker_rows(document)))
-    return ids
-
-
-def write_corpus(folder: Path) -> int:
-    """Rebuild ``corpus.csv`` from ``articles.jsonl``; returns the number of speaker rows."""
-    by_target: dict[str | None, list[list[SpeakerStance]]] = {}
-    for document in _read_jsonl(folder / ARTICLES_FILE):
-        by_target.setdefault(document["target"], []).append(_speaker_stances(document))
+            by_target.setdefault(document["target"], []).append(_speaker_stances(document))
     rows = [CORPUS_COLUMNS]
     for doc_target, per_document in by_target.items():
         for stance in merge_corpus(per_document):
