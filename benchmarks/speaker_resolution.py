@@ -10,7 +10,7 @@ speaker of the row's quote with the row's speaker. The quote extractor plays no 
 figure isolates the resolver.
 
 A prediction counts as correct when, after lower-casing and dropping punctuation and words such
-as "the", one name's words contain the other's ("Donald Trump" / "Trump"): the rows name the
+as "the", one name's words contain the other's ("Joanne Lin" / "Lin"): the rows name the
 same speaker sometimes by full name and sometimes by surname. Rows whose speaker is
 "unattributed" are skipped. Accuracy is reported overall and by the kind of mention.
 """

@@ -4,7 +4,7 @@
 
 1. Inventory: scan the whole text (headline, highlights, body) for runs of capitalised words and
    read each as a person's name (titles such as "Director" or "Sen." kept apart as role), an
-   organisation's name or acronym, or a lone word ("Lin", "Obama") to be matched later.
+   organisation's name or acronym, or a lone word ("Lin", "Morton") to be matched later.
 2. Entities: group those occurrences. A person is one surname with compatible first names; a
    lone word joins the person whose surname (or first name) it is; an organisation is one name,
    with the acronym built from its capitalised words ("ICE" for "Immigration and Customs
@@ -64,7 +64,7 @@ OCCUPATIONS = _lexicon("""
     billionaire developer investor farmer teacher organizer advocate critic rapper
 """)  # fmt: skip
 TITLES = frozenset(HONORIFIC_GENDER) | frozenset(GENDERED_TITLES) | OFFICES | OCCUPATIONS
-# Abbreviated titles, so that "the governor" finds "Gov. John Kasich".
+# Abbreviated titles, so that "the governor" finds "Gov. Neil Carver".
 TITLE_ABBREVIATIONS = {
     "gov": "governor", "sen": "senator", "rep": "representative", "gen": "general",
     "dr": "doctor", "prof": "professor", "rev": "reverend", "lt": "lieutenant", "col": "colonel",
@@ -167,14 +167,14 @@ NOT_MODIFIED_BY = PREPOSITIONS | CLAUSE_WORDS | _lexicon("""
 """)  # fmt: skip
 # Common first names, a weak gender cue used only when the article gives no stronger one.
 MALE_FIRST_NAMES = _lexicon("""
-    aaron adam alan albert alex alexander andrew anthony antonio arthur barack ben benjamin bernie
+    aaron adam alan albert alex alexander andrew anthony antonio arthur ben benjamin bernie
     bill billy bob bobby brad brandon brian bruce carl carlos charles charlie chris christopher
     chuck craig dan daniel dave david dennis dick don donald doug douglas ed eddie edward eric frank
-    fred gary george gerald greg gregory harold harry henry howard jack jacob james jason jeb jeff
+    fred gary george gerald greg gregory harold harry henry howard jack jacob james jason jeff
     jeffrey jeremy jerry jesse jim jimmy joe joel john johnny jon jonathan jorge jose joseph josh
     juan justin keith ken kenneth kevin larry lawrence lee luis marco marcus mark martin matt
-    matthew michael mike mitch mitt nathan neil nicholas nick patrick paul peter phil philip ralph
-    randy raymond reince richard rick rob robert roger ron ronald roy rudy russell ryan sam samuel
+    matthew michael mike mitch nathan neil nicholas nick patrick paul peter phil philip ralph
+    randy raymond richard rick rob robert roger ron ronald roy rudy russell ryan sam samuel
     scott sean stephen steve steven ted terry thomas tim timothy todd tom tony victor walter wayne
     william willie
 """)  # fmt: skip
@@ -184,7 +184,7 @@ FEMALE_FIRST_NAMES = _lexicon("""
     diana diane donna dorothy elizabeth ellen emily emma evelyn frances gloria grace hannah heather
     helen hillary jane janet janice jean jennifer jessica jill joan joanne joyce judith judy julia
     julie karen kate katherine kathleen kathy kelly kim kimberly laura lauren linda lisa lori louise
-    lucy maria marie marilyn martha mary megan melania melissa michelle monica nancy nicole nikki
+    lucy maria marie marilyn martha mary megan melissa michelle monica nancy nicole nikki
     olivia pamela patricia paula rachel rebecca rosa rose ruth sandra sara sarah sharon shirley
     sophia stephanie susan teresa theresa tina tracy valerie victoria virginia wendy
 """)  # fmt: skip
@@ -196,7 +196,7 @@ _UPPER = "A-ZÀ-ÖØ-Þ"
 _ABBREVIATIONS = (
     "Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Jr|Sr|St|Adm|Maj|Cmdr|Inc|Corp|Co"
 )
-# One capitalised token: an abbreviation (U.S., Sen., J.), or a word ("Ki-moon", "O'Neil").
+# One capitalised token: an abbreviation (U.S., Sen., J.), or a word ("Soo-yeon", "O'Neil").
 _TOKEN = (
     rf"(?:(?:[{_UPPER}]\.){{2,}}|(?:{_ABBREVIATIONS})\.|[{_UPPER}]\.(?!\w)"
     rf"|[{_UPPER}][\w\-]*(?:['’][{_UPPER}][\w\-]*)?)"
@@ -240,7 +240,7 @@ POSSESSIVE_RE = re.compile(r"['’]s?(?=\s)")
 MODIFIER_RE = re.compile(r"[ \u00a0]+([a-z][\w\-]*)")
 QUOTE_MARKS = "\"“”‘’'«» \t"
 
-# A capitalised word standing alone this often is a name in its own right ("Trump").
+# A capitalised word standing alone this often is a name in its own right ("Lin").
 LONE_NAME_REPEATS = 2
 # How far (characters) a relative pronoun's antecedent or a his/her gender cue may be.
 RELATIVE_WINDOW = 120
@@ -274,7 +274,7 @@ def _bare(token: str) -> str:
 
 
 def _is_title(token: str) -> bool:
-    """ "Director", "Sen.", and plurals such as "Senators Rubio and Cruz"."""
+    """ "Director", "Sen.", and plurals such as "Senators Avery and Holt"."""
     bare = _bare(token)
     return bare in TITLES or (bare.endswith("s") and bare[:-1] in TITLES)
 
@@ -317,11 +317,11 @@ def _person_occurrences(tokens: list[Token]) -> list[Occurrence]:
     """Read a run without organisation words as titles + a person's name, or a lone word."""
     last_title = max((i for i, (_, _, t) in enumerate(tokens) if _is_title(t)), default=-1)
     name_from = last_title + 1
-    # "Secretary of State John Kerry": connectors and non-name words after the title are role.
+    # "Secretary of State Ruth Callow": connectors and non-name words after the title are role.
     while name_from < len(tokens) and not _person_like(tokens[name_from][2]):
         name_from += 1
     names = tokens[name_from:]
-    # "Stephanie Hooton of Derry": the name ends where "of" / "for" begins.
+    # "Ellen Marsh of Dover": the name ends where "of" / "for" begins.
     cut = next(
         (
             i
@@ -435,7 +435,7 @@ def _is_org_word(token: str) -> bool:
 
 
 def _coordinated(chunk: list[Token]) -> list[list[Token]]:
-    """Split "Secretary John Kerry and Speaker Paul Ryan" at "and", but keep "Immigration and
+    """Split "Secretary Ruth Callow and Speaker Dale Norris" at "and", but keep "Immigration and
     Customs Enforcement" and "Department of Health and Human Services" whole: a short untitled
     conjunct belongs to the organisation name it is joined to."""
     parts = [
@@ -481,7 +481,7 @@ def _split_acronyms(piece: list[Token], found: list[Occurrence]):
 
 
 def _org_or_titled_person(chunk: list[Token], org_at: list[int]) -> list[Occurrence]:
-    """ "Department of Homeland Security Secretary Jeh Johnson" is a person with an organisation."""
+    """ "Department of Homeland Security Secretary Ruth Callow" is a person with an organisation."""
     words = [t for _, _, t in chunk]
     titles = [i for i, w in enumerate(words) if _is_title(w) and i > max(org_at)]
     if titles:
@@ -553,7 +553,7 @@ class _Entity:
 
     @property
     def surname(self) -> str:
-        """The last word of the name, before a suffix ("Trump" in "Donald J. Trump Jr.")."""
+        """The last word of the name, before a suffix ("Grant" in "Walter J. Grant Jr.")."""
         if len(self.words) > 1 and _bare(self.words[-1]) in NAME_SUFFIXES:
             return self.words[-2]
         return self.words[-1] if self.words else ""
@@ -684,7 +684,7 @@ class _Inventory:
                 index = self._entity_for_word(occ)
                 if index is not None:
                     if len(self.named.get(occ.words[0], ())) > 1:
-                        # "President Clinton" with two Clintons named: the title may be the other's.
+                        # "President Hale" with two Hales named: the title may be the other's.
                         occ = occ._replace(role=None)
                     self._attach(occ, index)
         self._add_pronoun_gender_cues()
@@ -715,16 +715,16 @@ class _Inventory:
         if not match:
             return None
         phrase = match.group(1)
-        # An appositive describes; a list of names ("Cruz, Rubio,") has no lower-case word.
+        # An appositive describes; a list of names ("Avery, Holt,") has no lower-case word.
         first = phrase.split()[0].lower()
         if not LOWERCASE_WORD_RE.search(phrase) or first in CLAUSE_WORDS or first in PREPOSITIONS:
-            return None  # "Cruz, Rubio," is a list; ", who ...", ", at a rally," are not roles
+            return None  # "Avery, Holt," is a list; ", who ...", ", at a rally," are not roles
         return LEADING_ARTICLE_RE.sub("", phrase)
 
     def _recheck_person(self, occ: Occurrence) -> Occurrence | None:
-        """Second thoughts on two-word names, now that the whole text has been read: "Trump
-        Train" is named after "Trump", who stands alone elsewhere; "Maybe Trump" opening a
-        sentence is "Trump" when the article also writes "maybe" or names another "X Trump"."""
+        """Second thoughts on two-word names, now that the whole text has been read: "Grant
+        Tower" is named after "Grant", who stands alone elsewhere; "Maybe Grant" opening a
+        sentence is "Grant" when the article also writes "maybe" or names another "X Grant"."""
         if occ.kind != "person" or _bare(occ.words[0]) in FIRST_NAMES:
             return occ
         if self.lone_counts[occ.words[0]] >= LONE_NAME_REPEATS:
@@ -750,7 +750,7 @@ class _Inventory:
 
     def _person_for(self, occ: Occurrence) -> int | None:
         """The person a full name belongs to: the last one with that surname and a compatible
-        first name, else a new one. None for "Trump Tower" (named after a known person)."""
+        first name, else a new one. None for "Grant Tower" (named after a known person)."""
         surname = [w for w in occ.words if _bare(w) not in NAME_SUFFIXES][-1]
         first = occ.words[0]
         known_first = _bare(first) in FIRST_NAMES
@@ -785,7 +785,7 @@ class _Inventory:
 
     def _entity_for_word(self, occ: Occurrence) -> int | None:
         """A lone word is a known person's surname or first name, an organisation, or, with a
-        title ("Mr. Trump", "President Obama"), a person named only by surname."""
+        title ("Mr. Grant", "President Hale"), a person named only by surname."""
         word = occ.words[0]
         if not _person_like(word) and occ.role is None:
             return None
@@ -793,7 +793,7 @@ class _Inventory:
             i for i in self.named.get(word, ())
             if self.entities[i].surname == word or self.entities[i].first_name == word
         ]  # fmt: skip
-        if occ.gender:  # "Mrs. Clinton" is not Bill Clinton
+        if occ.gender:  # "Mrs. Hale" is not Frank Hale
             candidates = [i for i in candidates if self.entities[i].gender in (None, occ.gender)]
             if not candidates:
                 return self._new("person", words=occ.words)
@@ -802,7 +802,7 @@ class _Inventory:
                           and e.words == (word,)]  # fmt: skip
         if candidates:
             return self._latest_named(candidates, occ.start)
-        # "Mr. Trump", or "Trump" over and over with no first name given: a surname-only person.
+        # "Mr. Grant", or "Grant" over and over with no first name given: a surname-only person.
         if occ.role is not None or (
             self.lone_counts[word] >= LONE_NAME_REPEATS and _bare(word) not in US_STATES
         ):
@@ -832,7 +832,7 @@ class _Inventory:
         return self._latest_named(candidates, position) if candidates else None
 
     def _add_coordinated_people(self) -> None:
-        """ "Richard Alba and Nancy Foner ... They compare": people named together form a group
+        """ "Mara Quinn and Oskar Lind ... They found": people named together form a group
         that "they" can refer to, placed where the first of them is named."""
         people = [
             (occ, self.entity_of[occ.start])
@@ -911,8 +911,8 @@ class _Inventory:
     def subject_before(self, position: int, accept) -> int | None:
         """The antecedent of a pronoun at ``position``: in the nearest sentence (this one or an
         earlier one) naming an entity that ``accept``s, the first such entity, as news sentences
-        open with their subject ("Mr. Cruz has sharpened ... attacks from Senator Marco Rubio.
-        He has coined ..." -> Cruz). Names inside quotation marks are skipped."""
+        open with their subject ("Mr. Ortiz stepped up his criticism of Senator
+        Paul Baker. He said ..." -> Ortiz). Names inside quotation marks are skipped."""
         i = bisect_left(self.timeline, (position, -1)) - 1
         found, sentence = None, None
         while i >= 0:
@@ -947,14 +947,14 @@ def _words(phrase: str) -> list[str]:
 
 def _head_occurrence(inventory: _Inventory, start: int, end: int) -> Occurrence | None:
     """The name a mention is about: "Joanne Lin" in "Joanne Lin, ACLU legislative counsel" and
-    in "ACLU legislative counsel Joanne Lin", "Dante Chinni" in "NBC's Dante Chinni"; none in
-    "his partner at Lenox" (object of a preposition) or "MHA officials" (a modifier)."""
+    in "ACLU legislative counsel Joanne Lin", "Dana Pryor" in "WKBN's Dana Pryor"; none in
+    "his partner at Brightline" (object of a preposition) or "MHA officials" (a modifier)."""
     text = inventory.text
     within = inventory.occurrences_within(start, end)
     for k, occ in enumerate(within):
         if occ.start not in inventory.entity_of:
             continue
-        # "House Speaker Paul Ryan", "ICE Director John Morton": the last name of the phrase.
+        # "House Speaker Dale Norris", "ICE Director John Morton": the last name of the phrase.
         if k + 1 < len(within) and within[k + 1].start < end:
             between = text[occ.end : within[k + 1].start].split()
             if all(_is_title(w) for w in between):
@@ -1016,7 +1016,7 @@ def _resolve_description(inventory: _Inventory, mention: Span) -> int:
     definite = bool(words) and words[0] in DEFINITE and len(words) > 1
     if definite and head in ORG_HEADS:
         modifiers = [w for w in words[1:-1] if w not in DETERMINERS]
-        # "the Obama administration" names its own organisation unless one is named so.
+        # "the Dunmore administration" names its own organisation unless one is named so.
         proper = any(w[:1].isupper() for w in phrase[1:-1])
 
         def describes(entity: _Entity, strict: bool) -> bool:
@@ -1170,7 +1170,7 @@ def resolve_speakers(text: str, quotes: Sequence[Quote]) -> tuple[list[Quote], l
             entity_of_quote[i] = entity_of_quote[previous]
             inherited_mention[i] = inherited_mention.get(previous, quotes[previous].mention)
     # One speaker per canonical name, in order of first quote (two entities can end up with the
-    # same name, e.g. a headline's "Mike Pence" and the body's "Gov. Mike Pence").
+    # same name, e.g. a headline's "Neil Carver" and the body's "Gov. Neil Carver").
     by_name: dict[str, list[_Entity]] = {}
     resolved: list[Quote] = list(quotes)
     for i in by_position:

@@ -115,36 +115,36 @@ def test_speakers_seed_organisation_aliases_and_mentions(seed_text, seed_resolve
             "Secretary",
         ),
         (
-            "“Not now,” said House Speaker Paul Ryan.",
-            "House Speaker Paul Ryan",
-            "Paul Ryan",
+            "“Not now,” said House Speaker Dale Norris.",
+            "House Speaker Dale Norris",
+            "Dale Norris",
             "House Speaker",
         ),
         (
-            "“We talked,” said Secretary of State John Kerry.",
-            "Secretary of State John Kerry",
-            "John Kerry",
+            "“We talked,” said Secretary of State Ruth Callow.",
+            "Secretary of State Ruth Callow",
+            "Ruth Callow",
             "Secretary of State",
         ),
         (
-            "“Calm down,” said South Korean President Park Geun-hye.",
-            "South Korean President Park Geun-hye",
-            "Park Geun-hye",
+            "“Calm down,” said South Korean President Kim Soo-yeon.",
+            "South Korean President Kim Soo-yeon",
+            "Kim Soo-yeon",
             "South Korean President",
         ),
-        ("“Votes moved,” said NBC's Dante Chinni.", "NBC's Dante Chinni", "Dante Chinni", "NBC"),
-        ("“No deal,” said Sen. Ted Cruz.", "Sen. Ted Cruz", "Ted Cruz", "Sen."),
+        ("“Votes moved,” said WKBN's Dana Pryor.", "WKBN's Dana Pryor", "Dana Pryor", "WKBN"),
+        ("“No deal,” said Sen. Tom Avery.", "Sen. Tom Avery", "Tom Avery", "Sen."),
         (
-            "“No,” said Donald J. Trump Jr. on Monday.",
-            "Donald J. Trump Jr.",
-            "Donald J. Trump Jr.",
+            "“No,” said Walter J. Grant Jr. on Monday.",
+            "Walter J. Grant Jr.",
+            "Walter J. Grant Jr.",
             None,
         ),
         (
-            "“It stinks,” said Breitbart Texas editor Brandon Darby.",
-            "Breitbart Texas editor Brandon Darby",
-            "Brandon Darby",
-            "Breitbart Texas editor",
+            "“It stinks,” said Valley Courier editor Sam Ortega.",
+            "Valley Courier editor Sam Ortega",
+            "Sam Ortega",
+            "Valley Courier editor",
         ),
         # An honorific is no role; a phrase between commas that opens with a preposition is none.
         ("“Yes,” said Mr. Ortiz.", "Mr. Ortiz", "Ortiz", None),
@@ -175,18 +175,18 @@ def test_speakers_name_and_role_from_mention(text, mention, name, role):
             "John Morton",
         ),
         (
-            "Hillary Clinton and Bill Clinton arrived. “Hello,” said Mrs. Clinton.",
-            "Mrs. Clinton",
-            "Hillary Clinton",
+            "Laura Hale and Frank Hale arrived. “Hello,” said Mrs. Hale.",
+            "Mrs. Hale",
+            "Laura Hale",
         ),
-        ("Bill Clinton arrived. “Hello,” said Mrs. Clinton.", "Mrs. Clinton", "Clinton"),
+        ("Frank Hale arrived. “Hello,” said Mrs. Hale.", "Mrs. Hale", "Hale"),
         # A name used as a modifier is not the speaker.
         ("MHA officials said “nothing was served.”", "MHA officials", "MHA officials"),
-        ("“We object,” said Keith Scott's wife.", "Keith Scott's wife", "Keith Scott's wife"),
+        ("“We object,” said Omar Reed's sister.", "Omar Reed's sister", "Omar Reed's sister"),
         (
-            "“He is fine,” his former partner at Lenox, Lawrence B. Cummings, said.",
-            "his former partner at Lenox, Lawrence B. Cummings",
-            "Lawrence B. Cummings",
+            "“He is fine,” his former partner at Brightline, Victor J. Dunn, said.",
+            "his former partner at Brightline, Victor J. Dunn",
+            "Victor J. Dunn",
         ),
     ],
 )
@@ -261,7 +261,7 @@ def _speaker_of_last_quote(text: str, mention: str) -> str | None:
     [
         # A pronoun refers to the subject of the nearest sentence that names someone.
         (
-            "Mr. Ortiz sharpened his attacks on Senator Paul Baker. “It is a disgrace,” he said.",
+            "Mr. Ortiz stepped up his criticism of Senator Paul Baker. “A disgrace,” he said.",
             "he",
             "Ortiz",
         ),
@@ -279,17 +279,17 @@ def _speaker_of_last_quote(text: str, mention: str) -> str | None:
         ),
         # "They" can be people named together.
         (
-            "Richard Alba and Nancy Foner, sociologists at the City University of New York, wrote"
-            " a book. “Integration takes time,” they said.",
+            "Mara Quinn and Oskar Lind, economists at a state college, wrote a report. “Pay rose,”"
+            " they said.",
             "they",
-            "Richard Alba and Nancy Foner",
+            "Mara Quinn and Oskar Lind",
         ),
         # A description with a person noun refers back to the person named with that role, or
         # else to the last person named.
         (
-            "Gov. John Kasich spoke. Then Jane Roe, a lawyer, spoke. “No,” the governor said.",
+            "Gov. Neil Carver spoke. Then Jane Roe, a lawyer, spoke. “No,” the governor said.",
             "the governor",
-            "John Kasich",
+            "Neil Carver",
         ),
         (
             "Developer Max Holt bought the tower. “It is a bargain,” the real estate mogul said.",
@@ -304,22 +304,22 @@ def _speaker_of_last_quote(text: str, mention: str) -> str | None:
         ),
         # An organisation description modified by a name is its own organisation.
         (
-            "The Labor Department met. “We will act,” the Obama administration said.",
-            "the Obama administration",
-            "the Obama administration",
+            "The Labor Department met. “We will act,” the Dunmore administration said.",
+            "the Dunmore administration",
+            "the Dunmore administration",
         ),
         # A capitalised word that opens a sentence before a surname is not a first name, and a
         # place named after a person is not that person.
         (
-            "Donald Trump spoke at Trump Tower. Maybe Trump was tired. “Fine,” he said.",
+            "Walter Grant spoke at Grant Tower. Maybe Grant was tired. “Fine,” he said.",
             "he",
-            "Donald Trump",
+            "Walter Grant",
         ),
         # A name ends where "of" starts.
         (
-            "“I am undecided,” said voter Stephanie Hooton of Derry.",
-            "voter Stephanie Hooton of Derry",
-            "Stephanie Hooton",
+            "“I am undecided,” said voter Ellen Marsh of Dover.",
+            "voter Ellen Marsh of Dover",
+            "Ellen Marsh",
         ),
     ],
 )
@@ -515,8 +515,8 @@ def test_speakers_no_quotes():
             ],
         ),
         (
-            "Sen. Ted Cruz and Gov. John Kasich met.",
-            [("person", "Ted Cruz", "Sen."), ("person", "John Kasich", "Gov.")],
+            "Sen. Tom Avery and Gov. Neil Carver met.",
+            [("person", "Tom Avery", "Sen."), ("person", "Neil Carver", "Gov.")],
         ),
         # Places are not people: "Central Valley", "Corpus Christi, Texas".
         (
