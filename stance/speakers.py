@@ -322,16 +322,10 @@ def _person_occurrences(tokens: list[Token]) -> list[Occurrence]:
         name_from += 1
     names = tokens[name_from:]
     # "Ellen Marsh of Dover": the name ends where "of" / "for" begins.
-    cut = next(
-        (
-            i
-            for i, (_, _, t) in enumerate(names)
-            if t in CONNECTOR_WORDS and t not in NAME_PARTICLES
-        ),
-        None,
-    )
-    if cut is not None:
-        names = names[:cut]
+    for i, (_, _, token) in enumerate(names):
+        if token in CONNECTOR_WORDS and token not in NAME_PARTICLES:
+            names = names[:i]
+            break
     # Every word after the first must be part of a name: "Central Valley" is a place.
     if not names or not all(
         t in NAME_PARTICLES or _bare(t) in NAME_SUFFIXES or _person_like(t) for _, _, t in names
@@ -399,7 +393,9 @@ def _classify_run(run: str) -> list[Occurrence]:
     tokens = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(run)]
     found: list[Occurrence] = []
     for piece in _split(tokens, lambda t: _bare(t) in FUNCTION_WORDS and t[:1].isupper()):
-        for chunk in _split_acronyms(piece, found):
+        acronyms, chunks = _split_acronyms(piece)
+        found.extend(acronyms)
+        for chunk in chunks:
             chunk = _strip_connectors(chunk)
             if not chunk:
                 continue
@@ -465,19 +461,14 @@ def _joins(left: list[Token], right: list[Token]) -> bool:
     return right_org and ((not left_org and short_plain(left)) or (left_org and short_plain(right)))
 
 
-def _split_acronyms(piece: list[Token], found: list[Occurrence]):
-    """Acronyms ("ICE", "CNN") stand alone: record them and yield the stretches between them."""
-    chunk: list[Token] = []
-    for start, end, token in piece:
-        if _is_acronym(token):
-            found.append(Occurrence(start, end, "acronym", (token.rstrip("s"),)))
-            if chunk:
-                yield chunk
-            chunk = []
-        else:
-            chunk.append((start, end, token))
-    if chunk:
-        yield chunk
+def _split_acronyms(piece: list[Token]) -> tuple[list[Occurrence], list[list[Token]]]:
+    """Acronyms ("ICE", "CNN") stand alone: the acronyms, and the stretches between them."""
+    acronyms = [
+        Occurrence(start, end, "acronym", (token.rstrip("s"),))
+        for start, end, token in piece
+        if _is_acronym(token)
+    ]
+    return acronyms, _split(piece, _is_acronym)
 
 
 def _org_or_titled_person(chunk: list[Token], org_at: list[int]) -> list[Occurrence]:
