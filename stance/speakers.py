@@ -626,7 +626,8 @@ class _Inventory:
         self.lowercase_words: set[str] | None = None  # built on first need
         self._build()
 
-    def _new(self, kind: SpeakerKind, **fields) -> int:
+    def new_entity(self, kind: SpeakerKind, **fields) -> int:
+        """Add an entity (``fields`` as `_Entity`'s) and return its index."""
         self.entities.append(_Entity(kind=kind, **fields))
         index = len(self.entities) - 1
         self._index_names(index)
@@ -656,7 +657,7 @@ class _Inventory:
             core = " ".join(_org_core(occ.words))
             index = by_core.get(core.lower())
             if index is None:
-                index = by_core[core.lower()] = self._new(
+                index = by_core[core.lower()] = self.new_entity(
                     "organization", words=_org_core(occ.words)
                 )
             entity = self.entities[index]
@@ -759,7 +760,7 @@ class _Inventory:
                     entity.words = occ.words
                     self._index_names(index)
                 return index
-        return self._new("person", words=occ.words)
+        return self.new_entity("person", words=occ.words)
 
     def _opens_sentence(self, position: int) -> bool:
         before = self.text[max(0, position - 4) : position].rstrip(QUOTE_MARKS)
@@ -772,7 +773,7 @@ class _Inventory:
             ):
                 entity.acronym = acronym
                 return index
-        return self._new("organization", words=(acronym,), acronym=acronym)
+        return self.new_entity("organization", words=(acronym,), acronym=acronym)
 
     def _entity_for_word(self, occ: Occurrence) -> int | None:
         """A lone word is a known person's surname or first name, an organisation, or, with a
@@ -787,7 +788,7 @@ class _Inventory:
         if occ.gender:  # "Mrs. Hale" is not Frank Hale
             candidates = [i for i in candidates if self.entities[i].gender in (None, occ.gender)]
             if not candidates:
-                return self._new("person", words=occ.words)
+                return self.new_entity("person", words=occ.words)
         if not candidates:
             candidates = [i for i, e in enumerate(self.entities) if e.kind == "organization"
                           and e.words == (word,)]  # fmt: skip
@@ -797,7 +798,7 @@ class _Inventory:
         if occ.role is not None or (
             self.lone_counts[word] >= LONE_NAME_REPEATS and _bare(word) not in US_STATES
         ):
-            return self._new("person", words=occ.words)
+            return self.new_entity("person", words=occ.words)
         return None
 
     def _latest_named(self, candidates: list[int], position: int) -> int:
@@ -845,7 +846,7 @@ class _Inventory:
             if len(names) < 2 or self.is_quoted(chain[0][0].start):
                 continue
             description = ", ".join(names[:-1]) + " and " + names[-1]
-            index = self._new("group", description=description)
+            index = self.new_entity("group", description=description)
             self.timeline.append((chain[0][0].start, index))
 
     def _add_pronoun_gender_cues(self) -> None:
@@ -1037,7 +1038,7 @@ def _resolve_description(inventory: _Inventory, mention: Span) -> int:
     for index, entity in enumerate(inventory.entities):
         if entity.description == name:
             return index
-    return inventory._new(_description_kind(head), description=name, head=head)
+    return inventory.new_entity(_description_kind(head), description=name, head=head)
 
 
 def _resolve_pronoun(inventory: _Inventory, word: str, position: int) -> int | None:
