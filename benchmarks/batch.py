@@ -146,7 +146,9 @@ def main(argv: list[str]) -> dict:
             "naive_quotes_per_s": round(naive_quotes / naive_s, 1),
             "naive_quotes_timed": naive_quotes,
         }
-        results["batched_over_naive"] = round(results["batched_quotes_per_s"] / results["naive_quotes_per_s"], 2)
+        naive = results["naive_quotes_per_s"]
+        results["batched_over_naive"] = round(results["batched_quotes_per_s"] / naive, 2)
+        results["batched_bf16_over_naive"] = round(results["batched_bf16_quotes_per_s"] / naive, 2)
         if not args.skip_rss:
             large = write_corpus(Path(scratch) / "corpus-large.jsonl", args.docs * RSS_FACTOR)
             results["peak_rss_mib_n"] = round(peak_rss_mib(corpus, args.model, args.threads), 1)
@@ -172,6 +174,7 @@ def print_table(results: dict, docs: int) -> None:
     table.add_row("    naive per-quote pipeline, quotes/s", f"{results['naive_quotes_per_s']:,}", "")
     table.add_row("    ratio batched / naive", f"{results['batched_over_naive']}×", "≥ 3×")
     table.add_row("    batched, --precision bf16, quotes/s", f"{results['batched_bf16_quotes_per_s']:,}", "")
+    table.add_row("    ratio batched bf16 / naive", f"{results['batched_bf16_over_naive']}×", "")
     if "rss_ratio" in results:
         table.add_row(f"(c) peak RSS, {docs} docs, MiB", f"{results['peak_rss_mib_n']:,}", "")
         large = results[f"peak_rss_mib_{RSS_FACTOR}n"]
