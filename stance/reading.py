@@ -219,7 +219,7 @@ def _read_jsonl(
         if b"\0" in line:
             yield Failure(origin, _binary(line.index(b"\0")) + "; the rest of the file is skipped")
             return
-        text = _decode(line, origin)
+        text = _decode(line, origin, first=number == 1)
         if text is None:
             yield Failure(origin, _undecodable(line))
             continue
@@ -350,16 +350,17 @@ def _decoded_lines(lines: Iterable[bytes], source: str) -> Iterator[str]:
     for number, line in enumerate(lines, start=1):
         if b"\0" in line:
             raise _Unreadable(f"line {number}: " + _binary(line.index(b"\0")))
-        text = _decode(line, f"{source}:{number}")
+        text = _decode(line, f"{source}:{number}", first=number == 1)
         if text is None:
             raise _Unreadable(f"line {number}: " + _undecodable(line))
         yield text
 
 
-def _decode(data: bytes, origin: str) -> str | None:
-    """UTF-8 (without a byte-order mark), else cp1252 with a warning, else None."""
+def _decode(data: bytes, origin: str, *, first: bool = True) -> str | None:
+    """UTF-8, else cp1252 with a warning, else None; a byte-order mark is dropped from the ``first``
+    line of a file only (elsewhere U+FEFF is text)."""
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig" if first else "utf-8")
     except UnicodeDecodeError:
         pass
     try:

@@ -1,7 +1,10 @@
+import csv
 import io
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from stance.errors import InputError
 from stance.reading import ReadOptions, estimate_documents, read_documents
@@ -148,3 +151,19 @@ def test_reading_estimate_documents_counts_files_lines_and_rows(tmp_path):
     (tmp_path / "c.csv").write_text("id,text\nx,X\ny,Y\nz,Z\n", encoding="utf-8")
     assert estimate_documents([tmp_path]) == 1 + 2 + 3
     assert estimate_documents([tmp_path / "a.txt", "-"]) is None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"), min_size=1).filter(str.strip),
+    prefix=st.sampled_from(["", "a\n\ufeff"]),  # U+FEFF inside a text is text, not a byte-order mark
+)
+def test_reading_any_text_round_trips_through_jsonl_and_csv(tmp_path, text, prefix):
+    text = prefix + text
+    jsonl_path, csv_path = tmp_path / "one.jsonl", tmp_path / "one.csv"
+    jsonl_path.write_text(json.dumps({"id": "a", "text": text}) + "\n", encoding="utf-8")
+    with csv_path.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows([["id", "text"], ["a", text]])
+    for path in (jsonl_path, csv_path):
+        [doc] = _read([path])
+        assert isinstance(doc, Article) and doc.text == text, doc
