@@ -1,4 +1,5 @@
 import csv
+import io
 import json
 import os
 import signal
@@ -7,6 +8,7 @@ import sys
 import time
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from stance.batch import (
@@ -17,10 +19,11 @@ from stance.batch import (
     QUOTES_FILE,
     SPEAKERS_FILE,
     BatchProgress,
+    BatchSummary,
     run_batch,
 )
 from stance.cli import app
-from stance.cli.batch import Precision, model_precision
+from stance.cli.batch import Precision, model_precision, progress_bar, summary_table
 from stance.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, InputError
 from stance.pipeline import Pipeline
 from stance.reading import ReadOptions, read_documents
@@ -352,3 +355,20 @@ def test_cli_batch_exit_codes_reach_the_shell(tmp_path, cli_model, monkeypatch, 
     with pytest.raises(SystemExit) as exit:
         main()
     assert exit.value.code == code
+
+
+def test_cli_batch_progress_bar_shows_rates_and_summary_the_counts(tmp_path):
+    console = Console(file=io.StringIO(), force_terminal=True, width=120)
+    with progress_bar(console, total=10, enabled=True) as update:
+        update(BatchProgress(documents=4, quotes=12, failures=1, skipped=2, seconds=2.0))
+    shown = console.file.getvalue()
+    assert "4/8" in shown and "2.0 docs/s, 6.0 quotes/s" in shown
+    with progress_bar(console, total=10, enabled=False) as update:
+        assert update is None
+
+    summary = BatchSummary(tmp_path, 5, 30, 1, 2, 7, 9, 3, 12.5)
+    console.print(summary_table(summary))
+    table = console.file.getvalue()
+    for row in ("skipped (already done)", "documents analysed", "quotes", "speakers (corpus)", "wall time"):
+        assert row in table
+    assert "failures in folder" in table and "12.5 s" in table
