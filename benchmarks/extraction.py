@@ -6,6 +6,11 @@ median. Prints a table and writes the figures as JSON.
 
     python benchmarks/extraction.py                      # ../shared/data/polnear/dev.jsonl
     python benchmarks/extraction.py --repeats 7 --output benchmarks/results/extraction.json
+    python benchmarks/extraction.py --tagger --repeats 1   # + the pipeline with the quote tagger
+
+``--tagger`` adds `stance.pipeline.extract` as shipped (rules combined with the learned quote
+tagger, then speaker resolution) on 2 torch threads, and the tagger alone (``--tagger FOLDER`` for
+another tagger than models/quote-tagger; ``--precision`` to override its inference precision).
 """
 
 from __future__ import annotations
@@ -63,6 +68,29 @@ def articles_per_second(run: Callable[[str], object], texts: list[str], repeats:
     }
 
 
+def tagger_stages(
+    name_or_path: str, texts: list[str], repeats: int, threads: int, precision: str | None = None
+) -> dict:
+    """Throughput of the learned quote tagger alone and of the pipeline's `extract` with it."""
+    import torch
+
+    from stance.pipeline import extract
+    from stance.records import Article
+    from stance.tagger import QuoteTagger, tagger_path
+
+    torch.set_num_threads(threads)
+    tagger = QuoteTagger.load(tagger_path(name_or_path), precision=precision)
+    precision = tagger.config.precision
+    return {
+        f"quote tagger ({precision}, {threads} threads)": articles_per_second(
+            lambda text: tagger.predict([text]), texts, repeats
+        ),
+        f"extract: rules + tagger + resolve_speakers ({precision}, {threads} threads)": articles_per_second(
+            lambda text: extract(Article(id="", text=text), tagger=tagger), texts, repeats
+        ),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -70,6 +98,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeats", type=int, default=5, help="Timed passes over the texts.")
     parser.add_argument("--output", type=Path, default=None, help="Write the figures here as JSON.")
+    parser.add_argument(
+        "--tagger", nargs="?", const="quote-tagger", default=None,
+        help="Also time the pipeline with this quote tagger (folder or name in models/).",
+    )
+    parser.add_argument("--threads", type=int, default=2, help="Torch threads for the tagger.")
+    parser.add_argument("--precision", choices=("int8", "bf16", "fp32"), default=None,
+                        help="Override the tagger's inference precision.")
     args = parser.parse_args(argv)
     if not args.gold.is_file():
         print(
@@ -92,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
             ),
         },
     }
+    if args.tagger:
+        results["stages"].update(
+            tagger_stages(args.tagger, texts, args.repeats, args.threads, args.precision)
+        )
     table = Table(
         title=f"Extraction throughput, {len(texts)} articles, single process, {args.repeats} repeats"
     )

@@ -1,8 +1,8 @@
 """The pipeline as one call: read -> extract quotes -> resolve speakers -> classify -> aggregate.
 
-`extract` needs no model. `Pipeline` loads the stance model once (per process, or per worker
-when a distributed engine runs the stages) and classifies the quotes of many documents in shared
-batches.
+`extract` runs the rules and the quote tagger (loaded once per process; ``fast``: rules only).
+`Pipeline` loads the stance model once (per process, or per worker when a distributed engine runs
+the stages) and classifies the quotes of many documents in shared batches.
 """
 
 from __future__ import annotations
@@ -10,17 +10,30 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from stance.errors import InputError, ModelError
 from stance.quotes import extract_quotes
 from stance.records import DEFAULT_TARGET, Analysis, Article, Failure, StanceInput
 from stance.speakers import resolve_speakers
 
+if TYPE_CHECKING:
+    from stance.tagger import QuoteTagger
 
-def extract(article: Article) -> Analysis:
-    """Find the quotes of one article and resolve their speakers (no stance yet)."""
+
+def extract(article: Article, *, fast: bool = False, tagger: QuoteTagger | None = None) -> Analysis:
+    """Find the quotes of one article and resolve their speakers (no stance yet).
+
+    By default the rules' quotes are combined with the learned quote tagger's (``tagger``, or the
+    shipped one, loaded once per process; see `stance.tagger.combine_quotes`); ``fast`` uses the
+    rules alone, without torch.
+    """
     quotes = extract_quotes(article.text)
+    if not fast:
+        from stance.tagger import combine_quotes, load_tagger
+
+        tagger = tagger or load_tagger()
+        quotes = combine_quotes(quotes, tagger.predict([article.text])[0])
     quotes, speakers = resolve_speakers(article.text, quotes)
     return Analysis(
         id=article.id,

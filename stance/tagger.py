@@ -25,7 +25,7 @@ import logging
 import re
 import warnings
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Literal
 
@@ -62,6 +62,12 @@ PRECISIONS: tuple[Precision, ...] = ("int8", "bf16", "fp32")
 MAX_INTERRUPTION_CHARS = 80
 # A cue or source further than this from its content belongs to another statement.
 MAX_LINK_CHARS = 200
+# The tagger is least sure in the middle of long contents and may leave holes there: content
+# pieces of one sentence this close, with no source or cue between them, are one content.
+MAX_FRAGMENT_GAP_CHARS = 80
+# A content of a single word is nearly always a stray fragment, not a statement.
+MIN_CONTENT_WORDS = 2
+WORD = re.compile(r"\w+")
 DOUBLE_QUOTE_MARKS = "\"“”„«»"
 OPENING_QUOTE_MARKS = "\"“„«‘"
 CLOSING_QUOTE_MARKS = "\"”»’"
@@ -82,6 +88,8 @@ class TaggerConfig:
     trained_layers: int = 2  # top layers fine-tuned (and saved) with the head
     batch_size: int = 16  # windows per forward pass
     precision: Precision = "int8"  # of the weights at inference: int8 / bf16 are faster on CPU
+    # Per span type (content, source, cue): the probability of "not outside" that marks a token.
+    inside_thresholds: tuple[float, float, float] = (0.3, 0.15, 0.15)
 
     def __post_init__(self) -> None:
         if self.max_length < 8 or not 0 <= self.stride < self.max_length - 2:
@@ -100,7 +108,10 @@ class TaggerConfig:
     @classmethod
     def from_dict(cls, values: dict) -> TaggerConfig:
         known = {field.name for field in fields(cls)}
-        return cls(**{key: value for key, value in values.items() if key in known})
+        values = {key: value for key, value in values.items() if key in known}
+        if "inside_thresholds" in values:
+            values["inside_thresholds"] = tuple(values["inside_thresholds"])
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -209,7 +220,7 @@ def _gap(a: Span, b: Span) -> int:
     return max(0, b.start - a.end, a.start - b.end)
 
 
-def _overlaps(a: Span, b: Span) -> bool:
+def _overlaps(a: Span | Quote, b: Span | Quote) -> bool:
     return a.start < b.end and b.start < a.end
 
 
@@ -248,12 +259,31 @@ def _nearest(
     return best
 
 
+def bridge_fragments(text: str, contents: Sequence[Span], attributions: Sequence[Span]) -> list[Span]:
+    """Join content pieces of one sentence that are at most `MAX_FRAGMENT_GAP_CHARS` apart with
+    no source or cue between them; drop pieces of fewer than `MIN_CONTENT_WORDS` words."""
+    sentences = sentence_starts(text)
+    joined: list[Span] = []
+    for content in sorted(contents, key=lambda s: s.start):
+        if joined:
+            last = joined[-1]
+            if (
+                content.start - last.end <= MAX_FRAGMENT_GAP_CHARS
+                and _sentence_of(sentences, last.start) == _sentence_of(sentences, content.start)
+                and not any(last.end <= s.start and s.end <= content.start for s in attributions)
+            ):
+                joined[-1] = Span.of(text, last.start, content.end)
+                continue
+        joined.append(content)
+    return [span for span in joined if len(WORD.findall(span.text)) >= MIN_CONTENT_WORDS]
+
+
 def assemble_quotes(text: str, tagged: TaggedText) -> list[Quote]:
-    """Turn tagged spans into quotes: join interrupted contents, then link each quote to the
-    nearest cue (and the source nearest that cue) in the same or an adjacent sentence."""
+    """Turn tagged spans into quotes: bridge fragments, join interrupted contents, then link each
+    quote to the nearest cue (and the source nearest that cue) in the same or an adjacent sentence."""
     attributions = sorted(tagged.sources + tagged.cues, key=lambda s: s.start)
     groups: list[list[Span]] = []
-    for content in sorted(tagged.contents, key=lambda s: s.start):
+    for content in bridge_fragments(text, tagged.contents, attributions):
         if groups and _interrupted(text, groups[-1][-1], content, attributions):
             groups[-1].append(content)
         else:
@@ -453,8 +483,9 @@ class QuoteTagger:
             mask[row, : len(tokens)] = 1
         return ids, mask
 
-    def tag(self, texts: Sequence[str]) -> list[TaggedText]:
-        """The content, source and cue spans of each text (same length and order as ``texts``)."""
+    def token_probabilities(self, texts: Sequence[str]) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
+        """Per text: tag probabilities of shape (tokens, span types, tags) and the tokens'
+        character offsets. Each token takes the window where it has most context on both sides."""
         import torch
 
         encoded = [self.encode(text) for text in texts]
@@ -463,30 +494,46 @@ class QuoteTagger:
             for index, (ids, _) in enumerate(encoded)
             for start, end in self.windows(ids)
         ]
-        tags = [np.zeros((len(ids), len(SPAN_TYPES)), dtype=np.int64) for ids, _ in encoded]
+        shape = (len(SPAN_TYPES), len(TAGS))
+        probabilities = [np.zeros((len(ids), *shape), dtype=np.float32) for ids, _ in encoded]
         centrality = [np.full(len(ids), -1) for ids, _ in encoded]
         self.model.eval()
         with torch.inference_mode():
             for batch_start in range(0, len(jobs), self.config.batch_size):
                 batch = jobs[batch_start : batch_start + self.config.batch_size]
                 ids, mask = self.window_inputs([encoded[i][0][start:end] for i, start, end in batch])
-                logits = self.model(input_ids=ids, attention_mask=mask).logits
-                predicted = logits.float().view(*logits.shape[:2], len(SPAN_TYPES), len(TAGS)).argmax(-1).numpy()
+                logits = self.model(input_ids=ids, attention_mask=mask).logits.float()
+                predicted = logits.view(*logits.shape[:2], *shape).softmax(-1).numpy()
                 for row, (index, start, end) in enumerate(batch):
                     positions = np.arange(end - start)
-                    # Prefer the window where the token has the most context on both sides.
                     score = np.minimum(positions, end - start - 1 - positions)
                     better = score > centrality[index][start:end]
                     centrality[index][start:end][better] = score[better]
-                    tags[index][start:end][better] = predicted[row, 1 : 1 + end - start][better]
+                    probabilities[index][start:end][better] = predicted[row, 1 : 1 + end - start][better]
+        return [(probs, offsets) for probs, (_, offsets) in zip(probabilities, encoded)]
+
+    def tag(self, texts: Sequence[str]) -> list[TaggedText]:
+        """The content, source and cue spans of each text (same length and order as ``texts``)."""
         return [
-            _spans_of(text, tag_array, offsets)
-            for text, tag_array, (_, offsets) in zip(texts, tags, encoded)
+            _spans_of(text, decode_tags(probs, self.config.inside_thresholds), offsets)
+            for text, (probs, offsets) in zip(texts, self.token_probabilities(texts))
         ]
 
     def predict(self, texts: Sequence[str]) -> list[list[Quote]]:
         """The quotes of each text (``speaker`` left None), same length and order as ``texts``."""
         return [assemble_quotes(text, tagged) for text, tagged in zip(texts, self.tag(texts))]
+
+
+def decode_tags(probabilities: np.ndarray, inside_thresholds: Sequence[float]) -> np.ndarray:
+    """BIO tags of shape (tokens, span types) from tag probabilities (tokens, types, tags).
+
+    A token is inside a span of a type when the probability that it is not outside reaches that
+    type's threshold; below 0.5 this bridges the uncertain middle of long contents, which plain
+    argmax breaks into fragments. It begins a new span when B is likelier than I.
+    """
+    inside = 1.0 - probabilities[:, :, OUTSIDE] >= np.asarray(inside_thresholds)
+    begins = probabilities[:, :, BEGIN] > probabilities[:, :, INSIDE]
+    return np.where(inside, np.where(begins, BEGIN, INSIDE), OUTSIDE)
 
 
 def _spans_of(text: str, tags: np.ndarray, offsets: Sequence[tuple[int, int]]) -> TaggedText:
@@ -510,14 +557,26 @@ def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def combine_quotes(rules: Sequence[Quote], learned: Sequence[Quote]) -> list[Quote]:
     """The rule extractor's direct quotes, which it finds precisely (quote marks are
-    unambiguous), plus the tagger's quotes that overlap none of them; in text order."""
+    unambiguous), the tagger's quotes that overlap none of them, then the rules' other quotes
+    where neither found anything; in text order.
+
+    A tagger quote that overlaps a rule quote with a speaker mention takes the rule's mention and
+    cue: the rules attribute more accurately than the distance link of `assemble_quotes`.
+    """
     direct = [quote for quote in rules if quote.kind == "direct"]
-    kept = [
-        quote
-        for quote in learned
-        if not any(quote.start < other.end and other.start < quote.end for other in direct)
-    ]
-    return sorted([*direct, *kept], key=lambda quote: (quote.start, quote.end))
+    attributed = [quote for quote in rules if quote.mention is not None]
+    kept = []
+    for quote in learned:
+        if any(_overlaps(quote, other) for other in direct):
+            continue
+        overlapping = [other for other in attributed if _overlaps(quote, other)]
+        if overlapping:
+            best = max(overlapping, key=lambda other: min(other.end, quote.end) - max(other.start, quote.start))
+            quote = replace(quote, mention=best.mention, cue=best.cue)
+        kept.append(quote)
+    found = [*direct, *kept]
+    found += [quote for quote in rules if not any(_overlaps(quote, other) for other in found)]
+    return sorted(found, key=lambda quote: (quote.start, quote.end))
 
 
 def tagger_path(name_or_path: str | Path | None = None) -> Path:

@@ -7,6 +7,7 @@ last tests use the packaged encoder (one training step) and the shipped folder.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -170,15 +171,22 @@ def quote_at(text: str, part: str, kind: str) -> Quote:
     return Quote(span.start, span.end, span.text, kind, (span,))
 
 
-def test_tagger_combine_keeps_rule_direct_quotes_and_non_overlapping_tagger_quotes():
-    text = "“We are ready,” the chief said. Critics said the plan is weak. Analysts expect delays."
-    rules = [quote_at(text, "“We are ready,”", "direct"), quote_at(text, "the plan is weak", "indirect")]
+def test_tagger_combine_prefers_rule_direct_quotes_then_tagger_then_other_rule_quotes():
+    text = ("“We are ready,” the chief said. Critics said the plan is weak. Analysts expect delays. "
+            "Officials said costs will rise.")
+    critics = spans_of(text, "Critics")[0]
+    rules = [quote_at(text, "“We are ready,”", "direct"),
+             replace(quote_at(text, "the plan is weak", "indirect"), mention=critics),
+             quote_at(text, "costs will rise", "indirect")]
     learned = [quote_at(text, "We are ready", "indirect"), quote_at(text, "the plan is weak.", "indirect"),
                quote_at(text, "delays", "indirect")]
     combined = combine_quotes(rules, learned)
     assert [(q.text, q.kind) for q in combined] == [
-        ("“We are ready,”", "direct"), ("the plan is weak.", "indirect"), ("delays", "indirect")
+        ("“We are ready,”", "direct"), ("the plan is weak.", "indirect"), ("delays", "indirect"),
+        ("costs will rise", "indirect"),
     ]
+    # The tagger's quote takes the mention the rules attributed it from.
+    assert combined[1].mention == critics
 
 
 def test_tagger_train_save_load_gives_identical_predictions(tiny_tagger, tmp_path):
@@ -247,3 +255,28 @@ def test_tagger_shipped_model_finds_the_seed_articles_statements(seed_text):
     found = " ".join(quote.text for quote in quotes)
     assert "Smart and effective immigration enforcement" in found
     assert any(quote.mention is not None for quote in quotes)
+
+
+def test_tagger_pipeline_extract_uses_the_given_tagger_and_fast_uses_rules_only(tiny_tagger, seed_text):
+    from stance.pipeline import extract
+    from stance.records import Article
+
+    article = Article(id="seed", text=seed_text)
+    rules_only = extract(article, fast=True)
+    combined = extract(article, tagger=tiny_tagger)
+    assert_quotes_in_bounds(seed_text, [replace(q, speaker=None) for q in combined.quotes])
+    direct = {(q.start, q.end) for q in rules_only.quotes if q.kind == "direct"}
+    assert direct <= {(q.start, q.end) for q in combined.quotes}
+
+
+def test_tagger_quotes_cli_fast_writes_rule_quotes(tmp_path, seed_text):
+    from stance.pipeline import extract
+    from stance.records import Article
+
+    path = tmp_path / "seed.txt"
+    path.write_text(seed_text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["quotes", str(path), "--fast", "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    written = json.loads(result.stdout)
+    expected = extract(Article(id="seed", text=seed_text), fast=True).quotes_dict()
+    assert written["quotes"] == expected["quotes"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from enum import Enum
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from rich.table import Table
 from stance.cli import evaluate_app
 from stance.cli.common import Output, console_for, output_stream
 from stance.evaluation.quotes import DEFAULT_THRESHOLDS, evaluate_quotes
+from stance.pipeline import extract
 
 
 class EvaluateFormat(str, Enum):
@@ -35,9 +37,10 @@ def evaluate_quotes_cli(
         EvaluateFormat.table, "--format", "-f", help="Output format."
     ),
     output: Path | None = Output,
+    fast: bool = typer.Option(False, "--fast", help="Rules only, without the quote tagger: much faster, lower recall."),
 ) -> None:
     """Quote precision/recall/F1, recall per kind and speaker accuracy against gold attributions."""
-    scores = evaluate_quotes(gold, thresholds=threshold, limit=limit)
+    scores = evaluate_quotes(gold, thresholds=threshold, limit=limit, extractor=partial(extract, fast=fast))
     with output_stream(output) as stream:
         if format is EvaluateFormat.json:
             stream.write(json.dumps(scores, indent=2) + "\n")

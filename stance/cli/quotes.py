@@ -45,6 +45,7 @@ def quotes_cli(
     target_field: str = TargetField,
     max_chars: int = MaxChars,
     stdin_format: StdinFormat = StdinFormatOption,
+    fast: bool = typer.Option(False, "--fast", help="Rules only, without the quote tagger: much faster, lower recall."),
 ) -> None:
     """Extract quotes and their speakers from articles."""
     options = ReadOptions(glob, id_field, text_field, target_field, max_chars, stdin_format.value)
@@ -56,7 +57,7 @@ def quotes_cli(
                 failures += 1
                 typer.echo(f"Skipped {document.origin}: {document.reason}", err=True)
                 continue
-            found = extract(document)
+            found = extract(document, fast=fast)
             if format is QuotesFormat.jsonl:
                 stream.write(json.dumps(found.quotes_dict(), ensure_ascii=False) + "\n")
             else:
