@@ -22,7 +22,6 @@ from stance.errors import DataError, InputError
 from stance.tagger import (
     CONFIG_FILE,
     IGNORE_INDEX,
-    LABELS,
     SPAN_TYPES,
     TAGS,
     QuoteTagger,
@@ -294,16 +293,22 @@ def model_card(saved: dict) -> str:
         f"for content, source and cue spans (labels: {', '.join(saved['labels'])}).",
         "`stance.tagger.QuoteTagger` loads it and turns the tags into quotes (interrupted contents",
         "joined, each linked to the nearest cue and source in the same or an adjacent sentence);",
-        "`stance.pipeline.extract` keeps the rule extractor's direct quotes and adds the tagger's others.",
+        "`stance.pipeline.extract` combines them with the rule extractor's (`stance.tagger.combine_quotes`:",
+        "the rules' direct quotes, the tagger's other quotes, the rules' quotes where the tagger found none).",
         "",
         "## Model",
-        f"- Base: `{base.get('name')}` from PyPI `{base.get('package')}=={base.get('version')}`"
-        f" (sha256 `{base.get('sha256')}`), cut to its lower {config['num_layers']} layers.",
+        (
+            f"- Base: `{base.get('name')}` from PyPI `{base.get('package')}=={base.get('version')}`"
+            f" (sha256 `{base.get('sha256')}`), cut to its lower {config['num_layers']} layers."
+        ),
         f"- Trained: the top {config['trained_layers']} layers and the linear head; only those tensors are",
         f"  in `model.safetensors` (fp16, sha256 `{saved['weights_sha256']}`); loading verifies both",
         "  hashes and lays the trained tensors over the base.",
-        f"- Windows of {config['max_length']} tokens overlapping by {config['stride']}; inference precision "
-        f"{config['precision']}.",
+        (
+            f"- Windows of {config['max_length']} tokens overlapping by {config['stride']}; inference "
+            f"precision {config['precision']}; a token is inside a content / source / cue span when its "
+            f"probability of not being outside reaches {config.get('inside_thresholds')}."
+        ),
         f"- Libraries: {', '.join(f'{k} {v}' for k, v in saved.get('versions', {}).items())}.",
         "",
         "## Data",
@@ -321,8 +326,10 @@ def model_card(saved: dict) -> str:
         + (f" --max-steps {args['max_steps']}" if args.get("max_steps") else "")
         + "".join(f" --evaluate {gold}" for gold in saved.get("evaluation", {})),
         "```",
-        f"{training.get('steps')} steps, {training.get('seconds')} s on {args.get('num_threads')} CPU threads "
-        f"(shared); final training loss {losses[-1]['loss']}.",
+        (
+            f"{training.get('steps')} steps, {training.get('seconds')} s on {args.get('num_threads')} CPU "
+            f"threads (shared); final training loss {losses[-1]['loss']}."
+        ),
         "",
         "## Metrics",
     ]
@@ -352,6 +359,8 @@ def model_card(saved: dict) -> str:
         "- Trained on 2015-2016 US political news; other genres and periods will score lower.",
         "- Speaker names are resolved by `stance.speakers`, not here; `mention` is the source span.",
         "- Linking content to cue and source is a distance rule, not learned.",
+        "- Speed: the encoder reads every token (about 1,000 per article) on CPU; measure with",
+        "  `python benchmarks/extraction.py --tagger`, and use `--fast` (rules only) for bulk runs.",
         "",
     ]
     return "\n".join(lines)

@@ -6,15 +6,16 @@ last tests use the packaged encoder (one training step) and the shipped folder.
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import replace
 
 import pytest
+from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from stance.cli import app
 from stance.errors import ModelError
 from stance.records import Quote, Span
@@ -33,7 +34,12 @@ from stance.tagger import (
     token_tags,
     token_windows,
 )
-from stance.tagger_training import AnnotatedText, TaggerTrainingArguments, fit_tagger, read_annotated
+from stance.tagger_training import (
+    AnnotatedText,
+    TaggerTrainingArguments,
+    fit_tagger,
+    read_annotated,
+)
 
 SHIPPED = ROOT / "models" / "quote-tagger"
 
@@ -104,7 +110,7 @@ def test_tagger_windows_cover_every_token_with_the_stride_as_overlap(n_tokens, s
         assert 0 <= start < end <= n_tokens and end - start <= size
         covered.update(range(start, end))
     assert covered == set(range(n_tokens))
-    for (_, end), (next_start, _) in zip(windows, windows[1:]):
+    for (_, end), (next_start, _) in itertools.pairwise(windows):
         assert end - next_start >= stride
 
 

@@ -9,7 +9,12 @@ from rich.console import Console
 
 from stance.cli import app
 from stance.tagger import PRECISIONS, TaggerConfig
-from stance.tagger_training import DEFAULT_OUTPUT, DEFAULT_TRAIN_DATA, TaggerTrainingArguments, train_tagger
+from stance.tagger_training import (
+    DEFAULT_OUTPUT,
+    DEFAULT_TRAIN_DATA,
+    TaggerTrainingArguments,
+    train_tagger,
+)
 
 DEFAULTS = TaggerTrainingArguments()
 TAGGER_DEFAULTS = TaggerConfig()
