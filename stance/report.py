@@ -17,10 +17,10 @@ highlighted text) are not in the DOM up front; each section is a collapsed ``<de
 body is built from its JSON when opened. Reports of up to `OPEN_ARTICLES` articles open them all.
 
 Colours (chosen to stay apart for colour-blind readers, with dark text readable on all of them):
-speakers use Paul Tol's "light" qualitative scheme (https://personal.sron.nl/~pault/), assigned in
-order of first quote within each article, its pale grey kept for quotes with no speaker; an
-article with more speakers than colours reuses them, and the tooltip and filter still tell them
-apart. Stances use Okabe & Ito's palette (https://jfly.uni-koeln.de/color/): favor blue, against
+speakers use Paul Tol's "light" qualitative scheme (https://personal.sron.nl/~pault/): within
+each article its eight colours go to the eight most quoted speakers, any others share grey
+stripes (the tooltip and filter still tell them apart), and its pale grey marks quotes with no
+speaker. Stances use Okabe & Ito's palette (https://jfly.uni-koeln.de/color/): favor blue, against
 vermillion, neutral grey, always next to the label's name.
 """
 
@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 # Paul Tol's "light" scheme without its pale grey, which marks quotes with no speaker.
 SPEAKER_COLOURS = ("#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00")
 NO_SPEAKER_COLOUR = "#DDDDDD"
+# Speakers beyond the palette in one article: stripes of that grey, unlike any single colour.
+OTHER_SPEAKERS_COLOUR = "repeating-linear-gradient(135deg,#DDDDDD 0 3px,#FFFFFF 3px 6px)"
 # Okabe-Ito blue, vermillion and grey.
 STANCE_COLOURS = {"favor": "#0072B2", "against": "#D55E00", "neutral": "#999999"}
 # The order of a diverging bar's parts, left to right (see `ChartRow.segments`).
@@ -326,23 +328,28 @@ def _article_name(number: int, analysis: Analysis) -> str:
     return analysis.id or f"article {number + 1}"
 
 
-def _article_colours(analysis: Analysis) -> dict[str, int]:
-    """Each speaker's colour number in this article, in order of their first quote."""
-    colours: dict[str, int] = {}
-    for quote in sorted(analysis.quotes, key=lambda q: q.start):
-        if quote.speaker is not None and _speaker_key(quote.speaker) not in colours:
-            colours[_speaker_key(quote.speaker)] = len(colours) % len(SPEAKER_COLOURS)
-    return colours
+def _article_colours(analysis: Analysis) -> dict[str, str]:
+    """Each speaker's colour class in this article: the most quoted (then earliest) get a colour
+    each, any speakers beyond the palette share the striped "other" class."""
+    quoted: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for quote in analysis.quotes:
+        if quote.speaker is not None:
+            key = _speaker_key(quote.speaker)
+            quoted[key] += 1
+            first[key] = min(first.get(key, quote.start), quote.start)
+    ranked = sorted(quoted, key=lambda key: (-quoted[key], first[key]))
+    return {key: f"c{rank}" if rank < len(SPEAKER_COLOURS) else "co" for rank, key in enumerate(ranked)}
 
 
-def _colour_class(speaker: str | None, colours: dict[str, int]) -> str:
-    return "cn" if speaker is None else f"c{colours.get(_speaker_key(speaker), 0)}"
+def _colour_class(speaker: str | None, colours: dict[str, str]) -> str:
+    return "cn" if speaker is None else colours.get(_speaker_key(speaker), "co")
 
 
 def _speaker_table(
     stances: Sequence[SpeakerStance],
     speakers: _SpeakerIndex,
-    colours: dict[str, int] | None,
+    colours: dict[str, str] | None,
     *,
     with_articles: bool,
     label: str,
@@ -532,7 +539,7 @@ def _tooltip(quote: Quote) -> str:
 
 _COLOUR_CSS = "".join(
     f".c{number}{{--c:{colour}}}" for number, colour in enumerate(SPEAKER_COLOURS)
-) + f".cn{{--c:{NO_SPEAKER_COLOUR}}}"
+) + f".cn{{--c:{NO_SPEAKER_COLOUR}}}.co{{--c:{OTHER_SPEAKERS_COLOUR}}}"
 
 _CSS = (
     """

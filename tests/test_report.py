@@ -180,6 +180,20 @@ def test_report_nests_quotes_within_quotes(caplog):
     assert ["runs past the end" in r.getMessage() for r in caplog.records] == [True]
 
 
+def test_report_gives_the_most_quoted_speakers_distinct_colours():
+    # Ten speakers; speaker k is quoted k + 1 times, so S9 .. S2 are the eight most quoted.
+    text = "".join(f"S{k} said: point {n}.\n" for k in range(10) for n in range(k + 1))
+    quotes = []
+    for line in re.finditer(r"(S\d) said: (point \d+\.)", text):
+        part = Span.of(text, line.start(2), line.end(2))
+        quotes.append(Quote(part.start, part.end, part.text, "direct", (part,), speaker=line.group(1)))
+    (body,) = article_bodies(render_report([Analysis("many", text, None, tuple(quotes), ())], None))
+    colour_of = dict((speaker, colour) for colour, speaker in re.findall(
+        r'<mark class="quote (c\w)"[^>]*data-tip="(S\d)', body))
+    assert sorted(colour_of[f"S{k}"] for k in range(2, 10)) == [f"c{n}" for n in range(8)]
+    assert colour_of["S9"] == "c0" and colour_of["S0"] == colour_of["S1"] == "co"
+
+
 @st.composite
 def texts_with_quotes(draw):
     text = draw(st.text(alphabet="ab <>&\"'\n/!-", min_size=1, max_size=60))
