@@ -115,13 +115,17 @@ def render_report(
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         # No request of any kind leaves the page, even if a document sneaked markup in.
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">",
+        (
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">"
+        ),
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<header><h1>{_e(title)}</h1>",
-        f'<p class="summary">Stance toward <strong>{_e(" / ".join(targets) or "—")}</strong>'
-        f" · {_plural(len(analyses), 'article')} · {_plural(quotes, 'quote')}"
-        f" · {_plural(sum(name != NO_SPEAKER_LABEL for name in speakers.names), 'speaker')}</p>",
+        (
+            f'<p class="summary">Stance toward <strong>{_e(" / ".join(targets) or "—")}</strong>'
+            f" · {_plural(len(analyses), 'article')} · {_plural(quotes, 'quote')}"
+            f" · {_plural(sum(name != NO_SPEAKER_LABEL for name in speakers.names), 'speaker')}</p>"
+        ),
         _filters(speakers),
         _legend(),
         "</header><main>",
@@ -414,12 +418,14 @@ def _chart_svg(stances: Sequence[SpeakerStance], speakers: _SpeakerIndex, title:
     if len(stances) > len(rows):
         title += f"; the {len(rows)} most quoted speakers of {len(stances)}"
     parts = [
-        f'<figure class="chart"><svg role="img" aria-labelledby="{chart_id}-title" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}">'
-        f'<title id="{chart_id}-title">{_e(title)}</title>'
-        f'<text x="{axis - 6}" y="14" text-anchor="end" class="axis-label">← against</text>'
-        f'<text x="{axis + 6}" y="14" class="axis-label">favor →</text>'
-        f'<text x="{axis + half + 8}" y="14" class="count">quotes</text>'
+        (
+            f'<figure class="chart"><svg role="img" aria-labelledby="{chart_id}-title" width="{width}" '
+            f'height="{height}" viewBox="0 0 {width} {height}">'
+            f'<title id="{chart_id}-title">{_e(title)}</title>'
+            f'<text x="{axis - 6}" y="14" text-anchor="end" class="axis-label">← against</text>'
+            f'<text x="{axis + 6}" y="14" class="axis-label">favor →</text>'
+            f'<text x="{axis + half + 8}" y="14" class="count">quotes</text>'
+        )
     ]
     for number, row in enumerate(rows):
         middle = 34 + row_height * number + row_height / 2

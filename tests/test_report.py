@@ -53,7 +53,7 @@ def shown_text(markup: str) -> str:
 
 def article_bodies(page: str) -> list[str]:
     """The HTML of each article body, as the page's script will insert it."""
-    found = re.findall(r'<script type="application/json" id="article-\d+-body">(.*?)</script>', page, re.S)
+    found = re.findall(r'<script type="application/json" id="article-\d+-body">(.*?)</script>', page, re.DOTALL)
     return [json.loads(body) for body in found]
 
 
@@ -90,7 +90,7 @@ def test_report_escapes_every_piece_of_document_text(hostile_analysis):
 
 def test_report_json_bodies_cannot_end_their_script_element(hostile_analysis):
     page = render_report([hostile_analysis], None)
-    raw = re.search(r'id="article-0-body">(.*?)</script>', page, re.S).group(1)
+    raw = re.search(r'id="article-0-body">(.*?)</script>', page, re.DOTALL).group(1)
     assert "</" not in raw and "<!--" not in raw
     assert json.loads(raw).count("&lt;/script&gt;") == HOSTILE.count("</script>")
 
@@ -160,7 +160,7 @@ def test_report_opens_bodies_only_for_small_reports(seed_analysis, articles, ope
     page = render_report([replace(seed_analysis, id=str(n)) for n in range(articles)], None)
     assert page.count("<details open>") == opened
     # Bodies are data until opened: no quote is markup outside the JSON bodies.
-    assert "<mark" not in re.sub(r'<script type="application/json".*?</script>', "", page, flags=re.S)
+    assert "<mark" not in re.sub(r'<script type="application/json".*?</script>', "", page, flags=re.DOTALL)
     assert len(article_bodies(page)) == articles
 
 
@@ -188,8 +188,8 @@ def test_report_gives_the_most_quoted_speakers_distinct_colours():
         part = Span.of(text, line.start(2), line.end(2))
         quotes.append(Quote(part.start, part.end, part.text, "direct", (part,), speaker=line.group(1)))
     (body,) = article_bodies(render_report([Analysis("many", text, None, tuple(quotes), ())], None))
-    colour_of = dict((speaker, colour) for colour, speaker in re.findall(
-        r'<mark class="quote (c\w)"[^>]*data-tip="(S\d)', body))
+    colour_of = {speaker: colour for colour, speaker in re.findall(
+        r'<mark class="quote (c\w)"[^>]*data-tip="(S\d)', body)}
     assert sorted(colour_of[f"S{k}"] for k in range(2, 10)) == [f"c{n}" for n in range(8)]
     assert colour_of["S9"] == "c0" and colour_of["S0"] == colour_of["S1"] == "co"
 
