@@ -8,10 +8,11 @@ speaker. The model scores every statement once; each rule then turns a speaker's
 probabilities into one stance, which is compared with a reference stance made from the GOLD
 statement labels, in two readings:
 
-- ``majority``: the shipped rule on one-hot gold labels (the majority label; a favor/against tie
-  is neutral) — what the shipped rule would say with a perfect classifier;
+- ``majority``: the majority gold label (a favor/against tie is neutral), which treats a
+  factual statement as evidence of neutrality;
 - ``polar``: the annotation guidelines' reading of neutral as "no evident position": the side of
-  most of the speaker's polar statements, neutral when there are none or a tie.
+  most of the speaker's polar statements, neutral when there are none or a tie — what the
+  shipped rule says with a perfect classifier.
 
 Prints one JSON object: per reference and rule, the speaker-level macro-F1 over all speakers and
 over speakers with several statements (the only ones where rules can differ much).
@@ -26,7 +27,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from stance.aggregate import POLAR_MARGIN, decide_stance, probabilities, speaker_scores
+from stance.aggregate import POLAR_MARGIN, decide_stance, probabilities, quote_weight, speaker_scores
 from stance.classify import load_model
 from stance.evaluation.stance import macro_f1
 from stance.records import STANCE_LABELS, StanceInput
@@ -35,7 +36,8 @@ Vector = dict[str, float]
 
 
 def _argmax(vector: Vector) -> str:
-    return max(STANCE_LABELS, key=vector.__getitem__)
+    # A tie with neutral is no evidence of a side (as in stance.aggregate).
+    return max(("neutral", "favor", "against"), key=vector.__getitem__)
 
 
 def mean_argmax(vectors: Sequence[Vector]) -> str:
@@ -50,26 +52,22 @@ def weighted_argmax(vectors: Sequence[Vector]) -> str:
     return _argmax(speaker_scores(vectors))
 
 
+def weighted_argmax_margin(vectors: Sequence[Vector]) -> str:
+    """Weighted argmax, but favor/against must lead the other side by the margin, else neutral."""
+    scores = speaker_scores(vectors)
+    best = _argmax(scores)
+    other = {"favor": "against", "against": "favor"}.get(best)
+    return best if other is None or scores[best] - scores[other] >= POLAR_MARGIN - 1e-9 else "neutral"
+
+
 def shipped_rule(vectors: Sequence[Vector]) -> str:
-    """`stance.aggregate.aggregate_speakers`: confidence-weighted mean, then the neutral margin."""
-    return decide_stance(speaker_scores(vectors))
-
-
-def polar_share(min_share: float) -> Callable[[Sequence[Vector]], str]:
-    """Weighted mean; the leading polar side wins when it has ``min_share`` and the margin."""
-
-    def rule(vectors: Sequence[Vector]) -> str:
-        scores = speaker_scores(vectors)
-        leader, other = sorted(("favor", "against"), key=scores.__getitem__, reverse=True)
-        polar = scores[leader] >= min_share and scores[leader] - scores[other] >= POLAR_MARGIN
-        return leader if polar else "neutral"
-
-    return rule
+    """`stance.aggregate.aggregate_speakers`: decided by the quotes that take a side."""
+    return decide_stance([_argmax(v) for v in vectors], vectors, [quote_weight(v) for v in vectors])
 
 
 def majority_reference(vectors: Sequence[Vector]) -> str:
-    """Gold one-hot labels through the shipped rule: the majority label, polar ties neutral."""
-    return shipped_rule(vectors)
+    """Gold one-hot labels: the majority label, neutral on a favor/against tie."""
+    return weighted_argmax_margin(vectors)
 
 
 def polar_reference(vectors: Sequence[Vector]) -> str:
@@ -84,8 +82,8 @@ RULES: dict[str, Callable[[Sequence[Vector]], str]] = {
     "mean_argmax": mean_argmax,
     "majority_vote": majority_vote,
     "weighted_argmax": weighted_argmax,
-    "weighted_margin (shipped)": shipped_rule,
-    **{f"polar_share_{t:.2f}": polar_share(t) for t in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45)},
+    "weighted_argmax_margin": weighted_argmax_margin,
+    "polar_quotes (shipped)": shipped_rule,
 }
 REFERENCES = {"majority": majority_reference, "polar": polar_reference}
 

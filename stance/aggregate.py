@@ -2,24 +2,32 @@
 
 The rule, for one speaker in one article:
 
-1. Every classified quote attributed to the speaker contributes its probability vector
-   (favor, against, neutral), weighted by how sure the classifier was about it:
-   ``weight = max(1 - H(p) / log 3, MIN_QUOTE_WEIGHT)``, where ``H`` is the entropy. A
-   confident quote (one label near 1) weighs about 1, a quote the classifier spread evenly over the
-   three labels weighs almost nothing; the floor keeps every quote counted and the mean defined.
-2. The speaker's scores are the weighted mean of those vectors (they sum to 1).
-3. The speaker's stance is the label with the largest score, except the **neutral rule**:
-   favor or against wins only if its score leads the other polar side by at least
-   ``POLAR_MARGIN``; otherwise the speaker is neutral. A speaker who argues both sides about
-   equally has no clear stance, so the table does not pick one for them.
+1. **Scores.** Every classified quote attributed to the speaker contributes its probability
+   vector (favor, against, neutral), weighted by how sure the classifier was about it:
+   ``weight = max(1 - H(p) / log 3, MIN_QUOTE_WEIGHT)``, where ``H`` is the entropy. A confident
+   quote weighs about 1, a quote spread evenly over the three labels almost nothing; the floor
+   keeps the mean defined. The speaker's scores (the shares in the table) are the weighted mean.
+2. **Stance: neutral quotes are no evidence.** Following the annotation guidelines, *neutral*
+   means a statement shows no evident position (facts, numbers, procedure). So a speaker's
+   factual statements do not outvote the ones where they take a side: the stance is decided by
+   the quotes whose own label is favor or against, alone. Their weighted mean favor and against
+   scores are compared; the leading side wins if it leads by at least ``POLAR_MARGIN``.
+3. **Neutral rule.** The speaker is neutral when none of their quotes takes a side, or when the
+   two sides are within ``POLAR_MARGIN`` of each other (someone arguing both sides about equally
+   has no clear stance).
+
+So a speaker with one quote has that quote's label (unless favor and against are within the
+margin). ``benchmarks/aggregation_rules.py`` compares this rule with plain and weighted argmax of
+the mean and with majority voting on held-out labelled statements.
 
 Quotes with no resolved speaker, or not classified, are not aggregated. ``counts`` keeps the
 number of the speaker's quotes per label (each quote's own stance), ``quotes`` their number.
 
 Across a corpus (`merge_corpus`), the same speaker (same canonical name, ignoring case and
 spacing) is merged: quotes, counts and articles add up, the scores are the mean of the
-per-article scores weighted by each article's number of quotes, and the stance follows the same
-rule. Merge only articles analysed for the same target: a stance is always toward a target.
+per-article scores weighted by each article's number of quotes, and the stance is decided the
+same way one level up: by the articles where the speaker took a side. Merge only articles
+analysed for the same target: a stance is always toward a target.
 """
 
 from __future__ import annotations
@@ -59,19 +67,18 @@ def aggregate_speakers(
     for name in ordered:
         said = by_name[name]
         vectors = [probabilities(quote.scores) for quote in said]
-        scores = speaker_scores(vectors)
+        labels = [quote.stance or _argmax(vector) for quote, vector in zip(said, vectors)]
+        weights = [quote_weight(vector) for vector in vectors]
         speaker = known.get(name)
         stances.append(
             SpeakerStance(
                 name=name,
                 kind=speaker.kind if speaker else FALLBACK_KIND,
                 role=speaker.role if speaker else None,
-                stance=decide_stance(scores, margin=margin),
-                scores=scores,
+                stance=decide_stance(labels, vectors, weights, margin=margin),
+                scores=_weighted_mean(vectors, weights),
                 quotes=len(said),
-                counts=_count_labels(
-                    quote.stance or _argmax(vector) for quote, vector in zip(said, vectors)
-                ),
+                counts=_count_labels(labels),
             )
         )
     return stances
@@ -93,18 +100,16 @@ def merge_corpus(
     merged = []
     for group in groups.values():
         first = group[0]
-        scores = _weighted_mean(
-            [probabilities(stance.scores) for stance in group],
-            [max(stance.quotes, 1) for stance in group],
-        )
+        vectors = [probabilities(stance.scores) for stance in group]
+        weights = [max(stance.quotes, 1) for stance in group]
         counts = {label: sum(stance.counts.get(label, 0) for stance in group) for label in STANCE_LABELS}
         merged.append(
             SpeakerStance(
                 name=first.name,
                 kind=first.kind,
                 role=next((stance.role for stance in group if stance.role), None),
-                stance=decide_stance(scores, margin=margin),
-                scores=scores,
+                stance=decide_stance([s.stance for s in group], vectors, weights, margin=margin),
+                scores=_weighted_mean(vectors, weights),
                 quotes=sum(stance.quotes for stance in group),
                 counts=counts,
                 articles=sum(stance.articles for stance in group),
@@ -124,14 +129,31 @@ def quote_weight(vector: Mapping[str, float]) -> float:
     return max(1.0 - entropy / math.log(len(STANCE_LABELS)), MIN_QUOTE_WEIGHT)
 
 
-def decide_stance(scores: Mapping[str, float], *, margin: float = POLAR_MARGIN) -> StanceLabel:
-    """The label with the largest score, unless favor/against leads the other side by < ``margin``."""
-    best = _argmax(scores)
-    if best == "neutral":
-        return best
-    other = "against" if best == "favor" else "favor"
+def decide_stance(
+    labels: Sequence[str],
+    vectors: Sequence[Mapping[str, float]],
+    weights: Sequence[float],
+    *,
+    margin: float = POLAR_MARGIN,
+) -> StanceLabel:
+    """The side taken by the evidence (quotes, or articles) whose own label is favor or against.
+
+    ``labels[i]``, ``vectors[i]`` and ``weights[i]`` describe one piece of evidence. Neutral
+    when none takes a side or when the weighted favor and against scores of those that do are
+    within ``margin`` of each other.
+    """
+    polar = [(vector, weight) for label, vector, weight in zip(labels, vectors, weights) if label != "neutral"]
+    if not polar:
+        return "neutral"
+    total = sum(weight for _, weight in polar)
+    favor = sum(vector["favor"] * weight for vector, weight in polar) / total
+    against = sum(vector["against"] * weight for vector, weight in polar) / total
     # The tolerance keeps a lead of exactly ``margin`` from losing to float rounding.
-    return best if scores[best] - scores[other] >= margin - 1e-9 else "neutral"
+    if favor - against >= margin - 1e-9:
+        return "favor"
+    if against - favor >= margin - 1e-9:
+        return "against"
+    return "neutral"
 
 
 def confidence(stance: SpeakerStance) -> float:

@@ -26,29 +26,41 @@ def quote(speaker, favor, against, neutral, at=0):
 
 
 def speaker_stance(name, scores, quotes, articles=1, role=None):
+    stance = max(scores, key=scores.get)
     return SpeakerStance(
-        name, "person", role, decide_stance(scores), scores, quotes,
-        counts={"favor": quotes, "against": 0, "neutral": 0}, articles=articles,
+        name, "person", role, stance, scores, quotes,
+        counts={"favor": 0, "against": 0, "neutral": 0} | {stance: quotes}, articles=articles,
     )  # fmt: skip
 
 
+def vector(favor, against, neutral):
+    return {"favor": favor, "against": against, "neutral": neutral}
+
+
 @pytest.mark.parametrize(
-    "scores, expected",
+    "vectors, expected",
     [
-        ({"favor": 0.7, "against": 0.1, "neutral": 0.2}, "favor"),
-        ({"favor": 0.1, "against": 0.6, "neutral": 0.3}, "against"),
-        ({"favor": 0.2, "against": 0.2, "neutral": 0.6}, "neutral"),
-        # favor leads, but not by the margin over against: neutral rule
-        ({"favor": 0.45, "against": 0.40, "neutral": 0.15}, "neutral"),
-        ({"favor": 0.40, "against": 0.45, "neutral": 0.15}, "neutral"),
+        ([vector(0.7, 0.1, 0.2)], "favor"),
+        ([vector(0.1, 0.6, 0.3)], "against"),
+        ([vector(0.2, 0.2, 0.6)], "neutral"),
+        # a confident factual (neutral) quote does not outvote the quote that takes a side
+        ([vector(0.9, 0.05, 0.05), vector(0.02, 0.02, 0.96)], "favor"),
+        ([vector(0.05, 0.6, 0.35), vector(0.01, 0.01, 0.98), vector(0.01, 0.01, 0.98)], "against"),
+        ([vector(0.02, 0.02, 0.96), vector(0.1, 0.1, 0.8)], "neutral"),
+        # both sides about equally: neutral rule
+        ([vector(0.9, 0.05, 0.05), vector(0.05, 0.9, 0.05)], "neutral"),
+        # a side whose lead over the other is below the margin: neutral rule
+        ([vector(0.45, 0.40, 0.15)], "neutral"),
+        ([vector(0.40, 0.45, 0.15)], "neutral"),
         # exactly the margin is enough
-        ({"favor": 0.5, "against": 0.5 - POLAR_MARGIN, "neutral": POLAR_MARGIN}, "favor"),
-        # a tie between a polar label and neutral is no evidence of a side
-        ({"favor": 0.4, "against": 0.2, "neutral": 0.4}, "neutral"),
+        ([vector(0.5, 0.5 - POLAR_MARGIN, POLAR_MARGIN)], "favor"),
     ],
 )
-def test_aggregate_decide_stance_argmax_with_neutral_rule(scores, expected):
-    assert decide_stance(scores) == expected
+def test_aggregate_stance_from_quotes_that_take_a_side(vectors, expected):
+    quotes = [quote("Ann", *v.values(), at=i) for i, v in enumerate(vectors)]
+    [ann] = aggregate_speakers(quotes, [])
+    assert ann.stance == expected
+    assert decide_stance([q.stance for q in quotes], vectors, [quote_weight(v) for v in vectors]) == expected
 
 
 @pytest.mark.parametrize(
@@ -103,6 +115,14 @@ def test_aggregate_no_quotes_no_stances():
     assert aggregate_speakers([], [Speaker("Ann Lee", "person")]) == []
 
 
+def test_aggregate_factual_quotes_keep_their_share_but_do_not_decide():
+    quotes = [quote("Cy", 0.9, 0.05, 0.05), quote("Cy", 0.02, 0.02, 0.96, at=10), quote("Cy", 0.02, 0.02, 0.96, at=20)]
+    [cy] = aggregate_speakers(quotes, [])
+    assert cy.stance == "favor"
+    assert cy.scores["neutral"] > cy.scores["favor"]  # the shares still show every quote
+    assert cy.counts == {"favor": 1, "against": 0, "neutral": 2}
+
+
 def test_aggregate_merge_corpus_merges_same_name_across_articles():
     first = [
         speaker_stance("Ann Lee", {"favor": 0.8, "against": 0.1, "neutral": 0.1}, 3),
@@ -117,7 +137,19 @@ def test_aggregate_merge_corpus_merges_same_name_across_articles():
     # weighted by each article's quotes: (3 * 0.8 + 1 * 0.2) / 4
     assert ann.scores["favor"] == pytest.approx(0.65)
     assert (ann.stance, ann.role) == ("favor", "mayor")
-    assert ann.counts == {"favor": 4, "against": 0, "neutral": 0}
+    assert ann.counts == {"favor": 3, "against": 0, "neutral": 1}
+
+
+def test_aggregate_merge_corpus_decides_by_the_articles_that_take_a_side():
+    neutral = {"favor": 0.1, "against": 0.1, "neutral": 0.8}
+    per_article = [
+        [speaker_stance("Di", {"favor": 0.1, "against": 0.7, "neutral": 0.2}, 1)],
+        [speaker_stance("Di", neutral, 2)],
+        [speaker_stance("Di", neutral, 2)],
+    ]
+    [di] = merge_corpus(per_article)
+    assert (di.stance, di.articles, di.quotes) == ("against", 3, 5)
+    assert di.scores["neutral"] > di.scores["against"]
 
 
 def test_aggregate_merge_corpus_of_one_article_keeps_its_stances():
@@ -139,3 +171,5 @@ def test_aggregate_scores_are_a_distribution_within_the_quotes_range(vectors):
         shares = [vector[index] / sum(vector) for vector in vectors]
         assert min(shares) - 1e-9 <= ann.scores[label] <= max(shares) + 1e-9
     assert ann.quotes == sum(ann.counts.values()) == len(vectors)
+    # a side needs at least one quote labelled with it
+    assert ann.stance == "neutral" or ann.counts[ann.stance] > 0
