@@ -130,7 +130,7 @@ def run_batch(
     outputs = OutputFolder(Path(output_dir), resume=resume)
     counts: Counter[str] = Counter()
     interrupted = False
-    extract = partial(_extract, target=target)
+    extract = partial(_extract, target=target, fast=pipeline.fast)
     try:
         with outputs, _extractor(workers) as executor:
             batches = _batches(outputs.pending(documents, counts), documents_per_batch)
@@ -299,10 +299,10 @@ def write_tables(folder: Path) -> int:
     return len(rows) - 1
 
 
-def _extract(article: Article, target: str) -> Analysis | Failure:
+def _extract(article: Article, target: str, fast: bool) -> Analysis | Failure:
     """Quotes and speakers of one article; an error in the extractors fails only this document."""
     try:
-        found = pipeline_stage.extract(article)
+        found = pipeline_stage.extract(article, fast=fast)
     except Exception as error:  # a bug in a rule must not stop a run of thousands of documents
         logger.exception("%s: quote extraction failed", article.origin)
         return Failure(

@@ -82,6 +82,7 @@ class Pipeline:
         *,
         device: str = "auto",
         batch_size: int = 32,
+        fast: bool = False,
     ):
         if batch_size < 1:
             raise InputError(None, f"expected a batch size of at least 1, found {batch_size}")
@@ -91,6 +92,7 @@ class Pipeline:
             model = load_model(None if model is None else str(model), device=device)
         self.model = model
         self.batch_size = batch_size
+        self.fast = fast  # `extract` with the rules alone, without the quote tagger
 
     def analyze(
         self, articles: Iterable[Article | Failure], target: str = DEFAULT_TARGET
@@ -106,7 +108,7 @@ class Pipeline:
             if isinstance(article, Failure):
                 pending.append(article)
                 continue
-            found = extract(article)
+            found = extract(article, fast=self.fast)
             pending.append(replace(found, target=article.target or target))
             pending_quotes += len(found.quotes)
             # Hold documents back until they fill a batch; the model runs once for all of them.

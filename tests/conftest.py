@@ -61,11 +61,12 @@ def keyword_model() -> KeywordStanceModel:
     return KeywordStanceModel()
 
 
-def scripted_extract(article):
+def scripted_extract(article, **options):
     """Stand-in for `stance.pipeline.extract`: every ``Name: statement`` line is a quote by Name.
 
     ``?: statement`` is a quote with no speaker. Lets pipeline and CLI tests control exactly
-    which quotes and speakers an article has, whatever the real extractors find.
+    which quotes and speakers an article has, whatever the real extractors find. ``options``
+    of the real one (``fast``) change nothing here.
     """
     from stance.records import Analysis, Quote, Span, Speaker
 

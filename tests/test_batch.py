@@ -53,9 +53,9 @@ def write_jsonl(path, rows, bad_lines=()):
     return path
 
 
-def run(paths, output_dir, model, **kwargs):
+def run(paths, output_dir, model, fast=False, **kwargs):
     options = kwargs.pop("options", ReadOptions())
-    return run_batch(read_documents(paths, options), Pipeline(model), output_dir, **kwargs)
+    return run_batch(read_documents(paths, options), Pipeline(model, fast=fast), output_dir, **kwargs)
 
 
 def read_outputs(folder):
@@ -198,11 +198,12 @@ def test_batch_reports_progress_after_every_batch(tmp_path, keyword_model, scrip
 
 
 def test_batch_workers_give_the_same_outputs(tmp_path, keyword_model, seed_text):
-    # Real extractors here: worker processes don't see the test's scripted stand-in.
+    # Real extractors (rules only) here: worker processes don't see the test's scripted stand-in.
     rows = [{"id": f"seed-{n}", "text": seed_text} for n in range(3)]
     source = write_jsonl(tmp_path / "docs.jsonl", rows)
-    run([source], tmp_path / "serial", keyword_model, documents_per_batch=2)
-    run([source], tmp_path / "workers", keyword_model, documents_per_batch=2, workers=2)
+    run([source], tmp_path / "serial", keyword_model, fast=True, documents_per_batch=2)
+    run([source], tmp_path / "workers", keyword_model, fast=True, documents_per_batch=2, workers=2)
+    assert len(jsonl(tmp_path / "workers", QUOTES_FILE)) > 3
     assert read_outputs(tmp_path / "workers") == read_outputs(tmp_path / "serial")
 
 
@@ -299,7 +300,7 @@ def test_cli_batch_killed_mid_way_then_resumed_equals_an_uninterrupted_run(
     ]
     source = write_jsonl(tmp_path / "docs.jsonl", rows)
     # One quote per forward pass: no padding, so scores don't depend on which quotes share a batch.
-    args = [source, "--model", tiny_stance_dir, "--batch-size", "1", "--quiet", "--output-dir"]
+    args = [source, "--model", tiny_stance_dir, "--fast", "--batch-size", "1", "--quiet", "--output-dir"]
     killed = tmp_path / "killed"
     command = [sys.executable, "-m", "stance", "analyze", *map(str, args), str(killed)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=one_torch_thread)

@@ -69,13 +69,14 @@ def analyze_cli(
     target_field: str = TargetField,
     max_chars: int = MaxChars,
     stdin_format: StdinFormat = StdinFormatOption,
+    fast: bool = typer.Option(False, "--fast", help="Quotes by the rules only, without the quote tagger: faster, lower recall."),
 ) -> None:
     """Classify every speaker's stance toward a target: favor, against or neutral."""
     if output_dir is None and (resume or workers):
         raise typer.BadParameter("--resume and --workers need --output-dir")
     options = ReadOptions(glob, id_field, text_field, target_field, max_chars, stdin_format.value)
     # The model is loaded before any document is read, so a bad --model fails at once.
-    pipeline = Pipeline(model, device=device.value, batch_size=batch_size)
+    pipeline = Pipeline(model, device=device.value, batch_size=batch_size, fast=fast)
     if output_dir is not None:
         with model_precision(precision, device.value):
             analyze_to_folder(
