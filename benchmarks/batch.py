@@ -5,7 +5,8 @@
 One run measures, on the same generated corpus (``--docs`` documents, cycling through
 ``fixtures/*.txt`` and ``fixtures/articles/*.txt``, each copy with its own id):
 
-(a) quote extraction (quotes + speakers), articles/s;
+(a) quote extraction (quotes + speakers), articles/s: rules and quote tagger (the default), and
+    rules only (``--fast``);
 (b) stance classification, quotes/s: the batch path (`Pipeline.classify` on batches of
     `stance.batch.DOCUMENTS_PER_BATCH` documents, whose quotes share length-sorted model batches)
     against a naive baseline that sends the same model the same inputs one quote at a time through
@@ -50,12 +51,12 @@ def write_corpus(path: Path, documents: int) -> Path:
     return path
 
 
-def measure_extraction(articles) -> tuple[list, float]:
+def measure_extraction(articles, fast: bool) -> tuple[list, float]:
     from stance.pipeline import extract
     from stance.records import DEFAULT_TARGET
 
     started = time.perf_counter()
-    found = [replace(extract(article), target=DEFAULT_TARGET) for article in articles]
+    found = [replace(extract(article, fast=fast), target=DEFAULT_TARGET) for article in articles]
     return found, time.perf_counter() - started
 
 
@@ -122,7 +123,9 @@ def main(argv: list[str]) -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         corpus = write_corpus(Path(scratch) / "corpus.jsonl", args.docs)
         articles = [doc for doc in read_documents([corpus]) if isinstance(doc, Article)]
-        found, extract_s = measure_extraction(articles)
+        measure_extraction(articles[:1], fast=False)  # loads the quote tagger
+        found, extract_s = measure_extraction(articles, fast=False)
+        _, extract_fast_s = measure_extraction(articles, fast=True)
         quotes = sum(len(doc.quotes) for doc in found)
 
         pipeline = Pipeline(args.model, device="cpu", batch_size=args.batch_size)
@@ -141,6 +144,7 @@ def main(argv: list[str]) -> dict:
             "threads": args.threads,
             "cpus": os.cpu_count(),
             "extract_articles_per_s": round(len(found) / extract_s, 1),
+            "extract_fast_articles_per_s": round(len(found) / extract_fast_s, 1),
             "batched_quotes_per_s": round(quotes / batched_s, 1),
             "batched_bf16_quotes_per_s": round(quotes / batched_bf16_s, 1),
             "naive_quotes_per_s": round(naive_quotes / naive_s, 1),
@@ -170,6 +174,7 @@ def print_table(results: dict, docs: int) -> None:
     table.add_column("value", justify="right")
     table.add_column("target", justify="right")
     table.add_row("(a) quote extraction, articles/s", f"{results['extract_articles_per_s']:,}", "")
+    table.add_row("    rules only (--fast), articles/s", f"{results['extract_fast_articles_per_s']:,}", "")
     table.add_row("(b) batched classifier, quotes/s", f"{results['batched_quotes_per_s']:,}", "")
     table.add_row("    naive per-quote pipeline, quotes/s", f"{results['naive_quotes_per_s']:,}", "")
     table.add_row("    ratio batched / naive", f"{results['batched_over_naive']}×", "≥ 3×")
