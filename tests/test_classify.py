@@ -168,7 +168,7 @@ SHIPPED = Path(classify.models_dir()) / classify.DEFAULT_MODEL
     ("speaker", "statement", "expected"),
     [
         # Written for this test: plain statements of position, not from any corpus or fixture.
-        ("Governor Ellen Shaw", "Sanctuary cities shield criminals; I will cut their funding and deport offenders.", "favor"),
+        ("Senator Mark Hale", "We need more agents at the border and a wall that stops illegal crossings.", "favor"),
         ("the immigrant rights coalition", "These raids are cruel and tear families apart. Stop the deportations now.", "against"),
     ],
 )
