@@ -152,11 +152,13 @@ def load_model(name_or_path: str | Path | None = None, *, device: str = "auto"):
     Returns a `StanceClassifier` or, for an NLI model, an `NliStanceClassifier`.
     """
     source = resolve_model(name_or_path)
-    config = _read_transformers_config(source)
+    config = read_transformers_config(source)
     labels = [str(label).lower() for label in config.id2label.values()]
     if set(labels) == set(STANCE_LABELS):
+        logger.debug("%s: a stance classifier", source)
         return StanceClassifier.from_pretrained(source, device=device)
     if {"entailment", "contradiction"} <= set(labels):
+        logger.debug("%s: an NLI model, used zero-shot", source)
         return NliStanceClassifier.from_pretrained(source, device=device)
     raise ModelError(
         f"{source}: expected a stance model (labels {list(STANCE_LABELS)}) or an NLI model (labels "
@@ -221,14 +223,14 @@ class StanceClassifier:
         from stance import encoder
 
         config = _read_stance_config(source)
-        tokenizer = _load_tokenizer(source)
+        tokenizer = load_tokenizer(source)
         if config.weights == "partial":
-            model = AutoModelForSequenceClassification.from_config(_read_transformers_config(source))
+            model = AutoModelForSequenceClassification.from_config(read_transformers_config(source))
             encoder.load_partial_weights(model, Path(source), config.weights_sha256, _base_prefix(model))
         else:
             if config.weights_sha256 and Path(source).is_dir():
                 encoder.verify_sha256(Path(source) / WEIGHTS_FILE, config.weights_sha256)
-            model = _from_pretrained(AutoModelForSequenceClassification, source)
+            model = from_pretrained_safely(AutoModelForSequenceClassification, source)
         # The label order is the model's own; the saved config must agree.
         labels = tuple(str(model.config.id2label[i]).lower() for i in range(model.config.num_labels))
         return cls(model.eval(), tokenizer, replace(config, labels=labels), device)
@@ -274,8 +276,8 @@ class NliStanceClassifier:
     def from_pretrained(cls, source: str | Path, *, device: str = "auto") -> NliStanceClassifier:
         from transformers import AutoModelForSequenceClassification
 
-        model = _from_pretrained(AutoModelForSequenceClassification, source)
-        return cls(model.eval(), _load_tokenizer(source), device=device)
+        model = from_pretrained_safely(AutoModelForSequenceClassification, source)
+        return cls(model.eval(), load_tokenizer(source), device=device)
 
 
 def pair_probabilities(model, tokenizer, pairs: Sequence[tuple[str, str]], max_length: int, batch_size: int) -> list[list[float]]:
@@ -348,19 +350,19 @@ def _read_stance_config(source: str | Path) -> StanceConfig:
         raise ModelError(f"{path}: expected the JSON object `stance train` writes, found: {error}") from None
 
 
-def _read_transformers_config(source: str | Path):
+def read_transformers_config(source: str | Path):
     from transformers import AutoConfig
 
-    return _from_pretrained(AutoConfig, source)
+    return from_pretrained_safely(AutoConfig, source)
 
 
-def _load_tokenizer(source: str | Path):
+def load_tokenizer(source: str | Path):
     from transformers import AutoTokenizer
 
-    return _from_pretrained(AutoTokenizer, source)
+    return from_pretrained_safely(AutoTokenizer, source)
 
 
-def _from_pretrained(factory, source: str | Path, **kwargs):
+def from_pretrained_safely(factory, source: str | Path, **kwargs):
     """``factory.from_pretrained`` with safetensors only, no remote code, and a clear `ModelError`."""
     if factory.__name__.startswith("AutoModel"):
         kwargs["use_safetensors"] = True

@@ -254,16 +254,16 @@ def initial_classifier(base_model: str | Path | None, args: TrainingArguments):
     if base_model is None:
         folder = encoder.packaged_encoder_dir()
         encoder.verify_sha256(folder / classify.WEIGHTS_FILE, encoder.PACKAGED_ENCODER_SHA256)
-        model = classify._from_pretrained(
+        model = classify.from_pretrained_safely(
             AutoModelForSequenceClassification, folder, num_labels=3, id2label=id2label, label2id=label2id
         )
-        return classify.StanceClassifier(model, classify._load_tokenizer(folder), replace(config, base=encoder.base_record()))
+        return classify.StanceClassifier(model, classify.load_tokenizer(folder), replace(config, base=encoder.base_record()))
     source = classify.resolve_model(base_model)
     loaded = classify.load_model(source) if _is_stance_model(source) else None
     if isinstance(loaded, classify.StanceClassifier):
         loaded.config = replace(loaded.config, max_length=args.max_length, use_context=args.use_context)
         return loaded
-    model = classify._from_pretrained(
+    model = classify.from_pretrained_safely(
         AutoModelForSequenceClassification,
         source,
         num_labels=3,
@@ -271,13 +271,13 @@ def initial_classifier(base_model: str | Path | None, args: TrainingArguments):
         label2id=label2id,
         ignore_mismatched_sizes=True,
     )
-    return classify.StanceClassifier(model, classify._load_tokenizer(source), replace(config, base={"name": str(base_model)}))
+    return classify.StanceClassifier(model, classify.load_tokenizer(source), replace(config, base={"name": str(base_model)}))
 
 
 def _is_stance_model(source: str | Path) -> bool:
-    from stance.classify import _read_transformers_config
+    from stance.classify import read_transformers_config
 
-    labels = {str(label).lower() for label in _read_transformers_config(source).id2label.values()}
+    labels = {str(label).lower() for label in read_transformers_config(source).id2label.values()}
     return labels == set(STANCE_LABELS)
 
 
