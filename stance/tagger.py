@@ -85,7 +85,7 @@ class TaggerConfig:
     max_length: int = 256  # tokens per window, with [CLS] and [SEP]
     stride: int = 32  # tokens shared by consecutive windows
     num_layers: int = 4  # lower encoder layers kept from the base model
-    trained_layers: int = 2  # top layers fine-tuned (and saved) with the head
+    trained_layers: int = 4  # top layers fine-tuned (and saved) with the head
     batch_size: int = 16  # windows per forward pass
     precision: Precision = "int8"  # of the weights at inference: int8 / bf16 are faster on CPU
     # Per span type (content, source, cue): the probability of "not outside" that marks a token.

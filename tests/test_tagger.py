@@ -86,7 +86,7 @@ def tiny_tagger(tmp_path) -> QuoteTagger:
         label2id={label: index for index, label in enumerate(LABELS)},
     )
     model = BertForTokenClassification(config)
-    return QuoteTagger(model, tokenizer, TaggerConfig(max_length=16, stride=4, num_layers=2, batch_size=4, precision="fp32"))
+    return QuoteTagger(model, tokenizer, TaggerConfig(max_length=16, stride=4, num_layers=2, trained_layers=2, batch_size=4, precision="fp32"))
 
 
 def assert_quotes_in_bounds(text: str, quotes) -> None:
