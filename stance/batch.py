@@ -336,7 +336,7 @@ class _extractor:
 
     def __init__(self, workers: int):
         self.executor = (
-            ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_ignore_sigint)
+            ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_start_worker)
             if workers > 0
             else None
         )
@@ -349,9 +349,12 @@ class _extractor:
             self.executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _ignore_sigint() -> None:
+def _start_worker() -> None:
     # Ctrl-C goes to the whole process group; the parent alone decides how to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker tags one article at a time: one torch thread each (set before torch is imported),
+    # so the workers and the stance model don't fight over the same cores.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 def _progress(counts: Counter[str], started: float) -> BatchProgress:
