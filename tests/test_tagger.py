@@ -286,3 +286,19 @@ def test_tagger_quotes_cli_fast_writes_rule_quotes(tmp_path, seed_text):
     written = json.loads(result.stdout)
     expected = extract(Article(id="seed", text=seed_text), fast=True).quotes_dict()
     assert written["quotes"] == expected["quotes"]
+
+
+def test_tagger_evaluate_quotes_cli_fast_scores_rules_only(tmp_path):
+    text = "“We will not back down,” the senator told reporters."
+    content, source, cue = "“We will not back down,”", "the senator", "told"
+    spans = annotated(text, content, source, cue).spans
+    row = {"id": "a", "text": text, "quotes": [
+        {key: [{"start": s, "end": e}] for key, ((s, e),) in spans.items()} | {"kind": "direct"}
+    ]}
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", "quotes", str(gold), "--fast", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert scores["documents"] == 1 and scores["gold_quotes"] == 1
+    assert scores["thresholds"]["0.3"]["recall_by_kind"]["direct"] == 1.0
