@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from stance.records import (
     DEFAULT_TARGET,
@@ -21,6 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 SEED = FIXTURES / "cnn-ice-record-deportations-2011.txt"
 SHARED_DATA = ROOT.parent / "shared" / "data"
+
+# Shared CI machines stall for seconds at a time; a per-example deadline would only measure that.
+settings.register_profile("stance", deadline=None)
+settings.load_profile("stance")
 
 
 @pytest.fixture(scope="session")
