@@ -114,6 +114,15 @@ def test_tagger_windows_cover_every_token_with_the_stride_as_overlap(n_tokens, s
         assert end - next_start >= stride
 
 
+@pytest.mark.parametrize(("n_tokens", "size", "stride"), [(11, 10, 2), (57, 10, 3), (1034, 254, 32), (2000, 254, 32)])
+def test_tagger_windows_are_fewest_and_of_one_width(n_tokens, size, stride):
+    windows = token_windows(n_tokens, size, stride)
+    # One window fewer could not cover the text with the required overlap.
+    assert (len(windows) - 1) * size - (len(windows) - 2) * stride < n_tokens
+    assert len({end - start for start, end in windows}) == 1
+    assert windows[0][0] == 0 and windows[-1][1] == n_tokens
+
+
 @pytest.mark.parametrize(("sentence", "content", "source", "cue"), TRAINING_SENTENCES)
 def test_tagger_tags_and_decoded_spans_round_trip(tiny_tagger, sentence, content, source, cue):
     gold = annotated(sentence, content, source, cue)
