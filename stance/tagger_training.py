@@ -305,7 +305,7 @@ def model_card(saved: dict) -> str:
         f"  in `model.safetensors` (fp16, sha256 `{saved['weights_sha256']}`); loading verifies both",
         "  hashes and lays the trained tensors over the base.",
         (
-            f"- Windows of {config['max_length']} tokens overlapping by {config['stride']}; inference "
+            f"- Windows of at most {config['max_length']} tokens overlapping by at least {config['stride']}; inference "
             f"precision {config['precision']}; a token is inside a content / source / cue span when its "
             f"probability of not being outside reaches {config.get('inside_thresholds')}."
         ),
@@ -352,6 +352,14 @@ def model_card(saved: dict) -> str:
                 f"{row.get('speaker_correct')} |"
             )
         lines.append("")
+    speed = saved.get("speed")
+    if speed:
+        lines += [
+            "## Speed",
+            f"`{speed['command']}` ({speed['note']}):",
+            f"{speed['articles_per_second']} articles/s, {speed['articles_per_cpu_second']} articles per CPU-second.",
+            "",
+        ]
     lines += [
         "",
         "## Limits",
