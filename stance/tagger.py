@@ -76,6 +76,7 @@ TRAILING_PUNCTUATION = ".,;:!?—–-"
 # line break; good enough to keep attribution links within neighbouring sentences.
 SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+|\n+")
 ATTRIBUTION_GAP = re.compile(r"[\s\W]*", re.UNICODE)
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -469,6 +470,8 @@ class QuoteTagger:
 
     def encode(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
         """Token ids and character offsets of ``text``, without special tokens."""
+        # The tokenizer rejects lone surrogates; one replacement character each keeps offsets.
+        text = LONE_SURROGATE.sub("\ufffd", text)
         encoded = self.tokenizer(
             text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
         )
