@@ -330,6 +330,7 @@ def model_card(saved: dict) -> str:
             f"{training.get('steps')} steps, {training.get('seconds')} s on {args.get('num_threads')} CPU "
             f"threads (shared); final training loss {losses[-1]['loss']}."
         ),
+        *([training["note"]] if training.get("note") else []),
         "",
         "## Metrics",
     ]
