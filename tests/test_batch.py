@@ -326,12 +326,22 @@ def test_cli_batch_killed_mid_way_then_resumed_equals_an_uninterrupted_run(
 
 
 @pytest.mark.parametrize(
-    ("precision", "device", "autocast"),
-    [(Precision.bf16, "cpu", True), (Precision.auto, "cpu", False), (Precision.fp32, "cpu", False)],
+    ("precision", "device", "bf16_units", "autocast"),
+    [
+        (Precision.bf16, "cpu", False, True),
+        (Precision.auto, "cpu", True, True),
+        (Precision.auto, "cpu", False, False),
+        (Precision.fp32, "cpu", True, False),
+    ],
 )
-def test_cli_batch_precision_runs_the_model_under_bf16_autocast(precision, device, autocast):
+def test_cli_batch_precision_runs_the_model_under_bf16_autocast(
+    monkeypatch, precision, device, bf16_units, autocast
+):
     import torch
 
+    import stance.cli.batch
+
+    monkeypatch.setattr(stance.cli.batch, "cpu_has_bf16_units", lambda: bf16_units)
     with model_precision(precision, device):
         assert torch.is_autocast_enabled("cpu") is autocast
 

@@ -49,7 +49,7 @@ def analyze_cli(
     batch_size: int = typer.Option(32, "--batch-size", min=1, help="Quotes per forward pass."),
     device: Device = typer.Option(Device.auto, "--device", help="Where the model runs."),
     precision: Precision = typer.Option(
-        Precision.auto, "--precision", help="auto: bf16 on CUDA, fp32 on CPU; bf16 on CPU needs AMX/AVX512-BF16."
+        Precision.auto, "--precision", help="auto: bf16 on CUDA and on CPUs with AMX/AVX512-BF16, else fp32."
     ),
     output_dir: Path | None = typer.Option(
         None,

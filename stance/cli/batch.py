@@ -61,9 +61,20 @@ def analyze_to_folder(
 
 
 class Precision(str, Enum):
-    auto = "auto"  # bfloat16 on CUDA, float32 on CPU
+    auto = "auto"  # bfloat16 on CUDA and on CPUs with bfloat16 units, else float32
     fp32 = "fp32"
     bf16 = "bf16"  # on CPU, fast only where the CPU has bfloat16 units (AMX, AVX512-BF16)
+
+
+def cpu_has_bf16_units() -> bool:
+    """Whether this CPU has AMX or AVX512-BF16, where bfloat16 matrix products beat float32.
+
+    torch exposes the checks only as private functions; a torch without them counts as no.
+    """
+    import torch
+
+    checks = ("_is_amx_tile_supported", "_is_avx512_bf16_supported")
+    return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
 
 
 @contextmanager
@@ -76,7 +87,9 @@ def model_precision(precision: Precision, device: str) -> Iterator[None]:
     import torch
 
     device_type = "cuda" if device == "cuda" or (device == "auto" and torch.cuda.is_available()) else "cpu"
-    bf16 = precision is Precision.bf16 or (precision is Precision.auto and device_type == "cuda")
+    bf16 = precision is Precision.bf16 or (
+        precision is Precision.auto and (device_type == "cuda" or cpu_has_bf16_units())
+    )
     if not bf16:
         yield
         return
