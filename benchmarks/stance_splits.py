@@ -11,6 +11,9 @@ Reads the shared stance corpora by path and writes, OUTSIDE the repository's tra
 - ``immigration_test.jsonl``: the immigration statements held out BY ARTICLE (PolNeAR:
   ``article``; stored pages: ``source_url``) — no article has statements on both sides — plus
   all of ``immigration_dev.jsonl`` (PolNeAR's own dev articles, never in train);
+- ``immigration_fit.jsonl`` / ``immigration_val.jsonl``: ``immigration_train.jsonl`` cut again by
+  article (sha256 of ``"val:" + article`` mod 10 == 0 is validation), so the shipped model can list
+  the immigration rows twice for weight without a validation row also being a training row;
 - ``gwsd_test.jsonl``: the GWSD rows of the held-out annotation groups (the ``gwsd-<a>_<b>`` id
   prefix).
 
@@ -54,10 +57,14 @@ def read_jsonl(path: Path) -> list[dict]:
 def make_splits(data_dir: Path) -> dict[str, list[dict]]:
     immigration = read_jsonl(data_dir / "immigration_train.jsonl") + read_jsonl(data_dir / "immigration_pages_train.jsonl")
     multitarget = read_jsonl(data_dir / "multitarget_train.jsonl")
-    splits = {name: [] for name in ("immigration_train.jsonl", "multitarget_train.jsonl", "immigration_test.jsonl", "gwsd_test.jsonl")}
+    splits = {name: [] for name in ("immigration_train.jsonl", "multitarget_train.jsonl", "immigration_test.jsonl", "gwsd_test.jsonl", "immigration_fit.jsonl", "immigration_val.jsonl")}
     for row in immigration:
         splits["immigration_test.jsonl" if held_out(group_key(row)) else "immigration_train.jsonl"].append(row)
     splits["immigration_test.jsonl"] += read_jsonl(data_dir / "immigration_dev.jsonl")
+    for row in splits["immigration_train.jsonl"]:
+        unit = row.get("article") or row.get("source_url") or row["id"]
+        validation = int(hashlib.sha256(("val:" + unit).encode("utf-8")).hexdigest(), 16) % 10 == 0
+        splits["immigration_val.jsonl" if validation else "immigration_fit.jsonl"].append(row)
     gwsd = [row for row in multitarget if row["dataset"] == "gwsd"]
     others = [row for row in multitarget if row["dataset"] != "gwsd"]
     for row in gwsd:

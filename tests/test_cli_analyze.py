@@ -144,11 +144,7 @@ needs_shipped_model = pytest.mark.skipif(
     not (SHIPPED_MODEL / "config.json").is_file(), reason="the shipped model is not built"
 )
 # What the shipped classifier scores, not the aggregation, keeps these from the expected stance.
-CLASSIFIER_MISSES = {
-    "Janet Napolitano": "the classifier scores her “critics will ignore …” quote against (0.51) "
-    "and her other quotes neutral",
-    "ICE": "the classifier scores every quote of the agency neutral (favor at most 0.38)",
-}
+ICE_MISS = "the classifier scores every quote of the agency neutral (favor at most 0.05)"
 
 
 @pytest.fixture(scope="module")
@@ -176,10 +172,8 @@ def test_cli_analyze_seed_article_table_lists_the_speakers(seed_table):
         ("John Morton", {"favor"}),
         ("Joanne Lin", {"against"}),
         ("Gregory Palmore", {"favor", "neutral"}),
-        *(
-            pytest.param(name, {"favor"}, marks=pytest.mark.xfail(reason=CLASSIFIER_MISSES[name]))
-            for name in ("Janet Napolitano", "ICE")
-        ),
+        ("Janet Napolitano", {"favor"}),
+        pytest.param("ICE", {"favor"}, marks=pytest.mark.xfail(reason=ICE_MISS)),
     ],
 )
 def test_cli_analyze_seed_article_speaker_stances(seed_table, speaker, expected):
