@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from stance.devices import autocast, torch_device, uses_bf16
 from stance.errors import ModelError
 from stance.records import STANCE_LABELS, Quote, StanceInput
 
@@ -146,20 +147,21 @@ def resolve_model(name_or_path: str | Path | None) -> str | Path:
     return str(name_or_path)
 
 
-def load_model(name_or_path: str | Path | None = None, *, device: str = "auto"):
+def load_model(name_or_path: str | Path | None = None, *, device: str = "auto", precision: str = "auto"):
     """Load a stance model: a folder, a short name in models/, or a hub id; None = shipped default.
 
-    Returns a `StanceClassifier` or, for an NLI model, an `NliStanceClassifier`.
+    Returns a `StanceClassifier` or, for an NLI model, an `NliStanceClassifier`, that runs on
+    ``device`` in ``precision`` (see `stance.devices`).
     """
     source = resolve_model(name_or_path)
     config = read_transformers_config(source)
     labels = [str(label).lower() for label in config.id2label.values()]
     if set(labels) == set(STANCE_LABELS):
         logger.debug("%s: a stance classifier", source)
-        return StanceClassifier.from_pretrained(source, device=device)
+        return StanceClassifier.from_pretrained(source, device=device, precision=precision)
     if {"entailment", "contradiction"} <= set(labels):
         logger.debug("%s: an NLI model, used zero-shot", source)
-        return NliStanceClassifier.from_pretrained(source, device=device)
+        return NliStanceClassifier.from_pretrained(source, device=device, precision=precision)
     raise ModelError(
         f"{source}: expected a stance model (labels {list(STANCE_LABELS)}) or an NLI model (labels "
         f"entailment/neutral/contradiction), found labels {labels}; train one with `stance train`"
@@ -167,12 +169,16 @@ def load_model(name_or_path: str | Path | None = None, *, device: str = "auto"):
 
 
 class StanceClassifier:
-    """A sequence-classification stance model with its tokenizer and `StanceConfig`."""
+    """A sequence-classification stance model with its tokenizer and `StanceConfig`.
 
-    def __init__(self, model, tokenizer, config: StanceConfig, device: str = "auto"):
-        self.model = model.to(_torch_device(device))
+    ``precision`` applies to inference only (`predict_proba`); training always runs in float32.
+    """
+
+    def __init__(self, model, tokenizer, config: StanceConfig, device: str = "auto", precision: str = "fp32"):
+        self.model = model.to(torch_device(device))
         self.tokenizer = tokenizer
         self.config = config
+        self.bf16 = uses_bf16(precision, self.model.device.type)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -184,7 +190,7 @@ class StanceClassifier:
     def predict_proba(self, inputs: Sequence[StanceInput], batch_size: int = 32) -> list[dict[str, float]]:
         """One ``{label: probability}`` per input, in input order."""
         probabilities = pair_probabilities(
-            self.model, self.tokenizer, self.encode_pairs(inputs), self.config.max_length, batch_size
+            self.model, self.tokenizer, self.encode_pairs(inputs), self.config.max_length, batch_size, bf16=self.bf16
         )
         return [dict(zip(self.labels, row, strict=True)) for row in probabilities]
 
@@ -216,7 +222,7 @@ class StanceClassifier:
         return folder
 
     @classmethod
-    def from_pretrained(cls, source: str | Path, *, device: str = "auto") -> StanceClassifier:
+    def from_pretrained(cls, source: str | Path, *, device: str = "auto", precision: str = "auto") -> StanceClassifier:
         """Load a folder written by `save_pretrained`, or any stance-labelled transformers model."""
         from transformers import AutoModelForSequenceClassification
 
@@ -233,7 +239,7 @@ class StanceClassifier:
             model = from_pretrained_safely(AutoModelForSequenceClassification, source)
         # The label order is the model's own; the saved config must agree.
         labels = tuple(str(model.config.id2label[i]).lower() for i in range(model.config.num_labels))
-        return cls(model.eval(), tokenizer, replace(config, labels=labels), device)
+        return cls(model.eval(), tokenizer, replace(config, labels=labels), device, precision)
 
 
 class NliStanceClassifier:
@@ -245,10 +251,11 @@ class NliStanceClassifier:
     normalised to sum to one.
     """
 
-    def __init__(self, model, tokenizer, *, max_length: int = 256, device: str = "auto"):
-        self.model = model.to(_torch_device(device))
+    def __init__(self, model, tokenizer, *, max_length: int = 256, device: str = "auto", precision: str = "fp32"):
+        self.model = model.to(torch_device(device))
         self.tokenizer = tokenizer
         self.max_length = max_length
+        self.bf16 = uses_bf16(precision, self.model.device.type)
         id2label = {i: str(label).lower() for i, label in model.config.id2label.items()}
         self.entailment = next(i for i, label in id2label.items() if label == "entailment")
 
@@ -260,7 +267,7 @@ class NliStanceClassifier:
             premise = model_input(item, use_context=False)[1]
             speaker = item.speaker or "The speaker"
             pairs += [(premise, NLI_HYPOTHESES[label].format(speaker=speaker, target=item.target)) for label in NLI_HYPOTHESES]
-        probabilities = pair_probabilities(self.model, self.tokenizer, pairs, self.max_length, batch_size)
+        probabilities = pair_probabilities(self.model, self.tokenizer, pairs, self.max_length, batch_size, bf16=self.bf16)
         out = []
         for favor_row, against_row in zip(probabilities[0::2], probabilities[1::2], strict=True):
             favor, against = favor_row[self.entailment], against_row[self.entailment]
@@ -273,15 +280,17 @@ class NliStanceClassifier:
         return [max(scores, key=scores.get) for scores in self.predict_proba(inputs, batch_size)]
 
     @classmethod
-    def from_pretrained(cls, source: str | Path, *, device: str = "auto") -> NliStanceClassifier:
+    def from_pretrained(cls, source: str | Path, *, device: str = "auto", precision: str = "auto") -> NliStanceClassifier:
         from transformers import AutoModelForSequenceClassification
 
         model = from_pretrained_safely(AutoModelForSequenceClassification, source)
-        return cls(model.eval(), load_tokenizer(source), device=device)
+        return cls(model.eval(), load_tokenizer(source), device=device, precision=precision)
 
 
-def pair_probabilities(model, tokenizer, pairs: Sequence[tuple[str, str]], max_length: int, batch_size: int) -> list[list[float]]:
-    """Softmax outputs for text pairs, batched.
+def pair_probabilities(
+    model, tokenizer, pairs: Sequence[tuple[str, str]], max_length: int, batch_size: int, *, bf16: bool = False
+) -> list[list[float]]:
+    """Softmax outputs for text pairs, batched, under bfloat16 autocast when ``bf16``.
 
     Pairs are sorted by token length and cut into batches padded to their longest member, so
     short statements don't pay for long ones; results come back in input order.
@@ -297,7 +306,7 @@ def pair_probabilities(model, tokenizer, pairs: Sequence[tuple[str, str]], max_l
     device = next(model.parameters()).device
     out: list[list[float] | None] = [None] * len(pairs)
     model.eval()
-    with torch.inference_mode():
+    with torch.inference_mode(), autocast(bf16, device.type):
         for begin in range(0, len(order), batch_size):
             batch_ids = order[begin : begin + batch_size]
             features = [{key: encoded[key][i] for key in encoded} for i in batch_ids]
@@ -330,14 +339,6 @@ def _trained_prefixes(model) -> tuple[str, ...] | None:
 
 def _base_prefix(model) -> str:
     return f"{model.base_model_prefix}."
-
-
-def _torch_device(device: str):
-    import torch
-
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
 
 
 def _read_stance_config(source: str | Path) -> StanceConfig:

@@ -71,7 +71,8 @@ class Pipeline:
     """Holds a loaded stance model and analyses documents in batches.
 
     ``model`` is anything `stance.classify.load_model` accepts (None = the shipped default), or an
-    object that already has ``labels`` and ``predict_proba``. The quotes of consecutive documents
+    object that already has ``labels`` and ``predict_proba``; ``device`` and ``precision`` (see
+    `stance.devices`) apply to a model loaded here. The quotes of consecutive documents
     are classified together, ``batch_size`` quotes per forward pass, so a corpus of short articles
     does not run one small batch per article.
     """
@@ -81,6 +82,7 @@ class Pipeline:
         model: str | Path | StanceModel | None = None,
         *,
         device: str = "auto",
+        precision: str = "auto",
         batch_size: int = 32,
         fast: bool = False,
     ):
@@ -89,7 +91,7 @@ class Pipeline:
         if model is None or isinstance(model, (str, Path)):
             from stance.classify import load_model  # torch is imported only when a model is needed
 
-            model = load_model(None if model is None else str(model), device=device)
+            model = load_model(None if model is None else str(model), device=device, precision=precision)
         self.model = model
         self.batch_size = batch_size
         self.fast = fast  # `extract` with the rules alone, without the quote tagger

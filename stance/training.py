@@ -259,7 +259,7 @@ def initial_classifier(base_model: str | Path | None, args: TrainingArguments):
         )
         return classify.StanceClassifier(model, classify.load_tokenizer(folder), replace(config, base=encoder.base_record()))
     source = classify.resolve_model(base_model)
-    loaded = classify.load_model(source) if _is_stance_model(source) else None
+    loaded = classify.load_model(source, precision="fp32") if _is_stance_model(source) else None
     if isinstance(loaded, classify.StanceClassifier):
         loaded.config = replace(loaded.config, max_length=args.max_length, use_context=args.use_context)
         return loaded

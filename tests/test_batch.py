@@ -23,7 +23,7 @@ from stance.batch import (
     run_batch,
 )
 from stance.cli import app
-from stance.cli.batch import Precision, model_precision, progress_bar, summary_table
+from stance.cli.batch import progress_bar, summary_table
 from stance.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, InputError
 from stance.pipeline import Pipeline
 from stance.reading import ReadOptions, read_documents
@@ -216,7 +216,7 @@ runner = CliRunner()
 @pytest.fixture
 def cli_model(monkeypatch, keyword_model, scripted_quotes):
     """`stance analyze` with the keyword model and scripted quotes, whatever --model says."""
-    monkeypatch.setattr("stance.classify.load_model", lambda name=None, device="auto": keyword_model)
+    monkeypatch.setattr("stance.classify.load_model", lambda name=None, **options: keyword_model)
     return keyword_model
 
 
@@ -323,27 +323,6 @@ def test_cli_batch_killed_mid_way_then_resumed_equals_an_uninterrupted_run(
     assert full.exit_code == EXIT_OK
     assert read_outputs(killed) == read_outputs(tmp_path / "full")
     assert len(jsonl(killed, ARTICLES_FILE)) == len(rows)
-
-
-@pytest.mark.parametrize(
-    ("precision", "device", "bf16_units", "autocast"),
-    [
-        (Precision.bf16, "cpu", False, True),
-        (Precision.auto, "cpu", True, True),
-        (Precision.auto, "cpu", False, False),
-        (Precision.fp32, "cpu", True, False),
-    ],
-)
-def test_cli_batch_precision_runs_the_model_under_bf16_autocast(
-    monkeypatch, precision, device, bf16_units, autocast
-):
-    import torch
-
-    import stance.cli.batch
-
-    monkeypatch.setattr(stance.cli.batch, "cpu_has_bf16_units", lambda: bf16_units)
-    with model_precision(precision, device):
-        assert torch.is_autocast_enabled("cpu") is autocast
 
 
 @pytest.mark.parametrize(

@@ -175,3 +175,31 @@ SHIPPED = Path(classify.models_dir()) / classify.DEFAULT_MODEL
 def test_classify_shipped_default_reads_clear_positions(speaker, statement, expected):
     model = load_model(None)
     assert model.predict([StanceInput("immigration enforcement", statement, speaker)]) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("precision", "bf16_units", "bf16"),
+    [("bf16", False, True), ("auto", True, True), ("auto", False, False), ("fp32", True, False)],
+)
+def test_classify_precision_runs_inference_under_bf16_autocast(
+    monkeypatch, tiny_stance_dir, tiny_nli_dir, precision, bf16_units, bf16
+):
+    import torch
+
+    import stance.devices
+
+    monkeypatch.setattr(stance.devices, "cpu_has_bf16_units", lambda: bf16_units)
+    for folder in (tiny_stance_dir, tiny_nli_dir):
+        model = load_model(folder, device="cpu", precision=precision)
+        seen = []
+        model.model.register_forward_hook(lambda *_: seen.append(torch.is_autocast_enabled("cpu")))
+        scores = model.predict_proba(STATEMENTS[:2])
+        assert seen and set(seen) == {bf16}
+        assert all(math.isclose(sum(row.values()), 1.0, rel_tol=1e-5) for row in scores)
+        # The weights stay float32 either way: precision is how inference runs, not what is stored.
+        assert next(model.model.parameters()).dtype == torch.float32
+
+
+def test_classify_precision_unknown_is_a_model_error(tiny_stance_dir):
+    with pytest.raises(ModelError, match="precision"):
+        load_model(tiny_stance_dir, device="cpu", precision="fp8")

@@ -29,7 +29,7 @@ def corpus(tmp_path):
 @pytest.fixture
 def fake_model(monkeypatch, keyword_model, scripted_quotes):
     """`stance analyze` with the keyword model and scripted quotes, whatever --model says."""
-    monkeypatch.setattr("stance.classify.load_model", lambda name=None, device="auto": keyword_model)
+    monkeypatch.setattr("stance.classify.load_model", lambda name=None, **options: keyword_model)
     return keyword_model
 
 
@@ -105,7 +105,7 @@ def test_cli_analyze_bad_model_fails_before_reading_documents(tmp_path):
 
 
 def test_cli_analyze_main_maps_model_error_to_stderr_and_exit_code(monkeypatch, capsys, tmp_path):
-    def refuse(name=None, device="auto"):
+    def refuse(name=None, **options):
         raise ModelError(f"{name}: expected a model folder, found nothing; pass --model FOLDER")
 
     monkeypatch.setattr("stance.classify.load_model", refuse)

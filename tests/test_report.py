@@ -266,7 +266,7 @@ runner = CliRunner()
 @pytest.fixture
 def fake_model(monkeypatch, keyword_model, scripted_quotes):
     """`stance report` with the keyword model and scripted quotes, whatever --model says."""
-    monkeypatch.setattr("stance.classify.load_model", lambda name=None, device="auto": keyword_model)
+    monkeypatch.setattr("stance.classify.load_model", lambda name=None, **options: keyword_model)
     return keyword_model
 
 

@@ -8,13 +8,15 @@ from pathlib import Path
 import typer
 
 from stance.cli import app
-from stance.cli.batch import Precision, analyze_to_folder, model_precision
+from stance.cli.batch import analyze_to_folder
 from stance.cli.common import (
     Glob,
     IdField,
     Inputs,
     MaxChars,
     Output,
+    Precision,
+    PrecisionOption,
     StdinFormat,
     StdinFormatOption,
     TargetField,
@@ -48,9 +50,7 @@ def analyze_cli(
     output: Path | None = Output,
     batch_size: int = typer.Option(32, "--batch-size", min=1, help="Quotes per forward pass."),
     device: Device = typer.Option(Device.auto, "--device", help="Where the model runs."),
-    precision: Precision = typer.Option(
-        Precision.auto, "--precision", help="auto: bf16 on CUDA and on CPUs with AMX/AVX512-BF16, else fp32."
-    ),
+    precision: Precision = PrecisionOption,
     output_dir: Path | None = typer.Option(
         None,
         "--output-dir",
@@ -76,16 +76,14 @@ def analyze_cli(
         raise typer.BadParameter("--resume and --workers need --output-dir")
     options = ReadOptions(glob, id_field, text_field, target_field, max_chars, stdin_format.value)
     # The model is loaded before any document is read, so a bad --model fails at once.
-    pipeline = Pipeline(model, device=device.value, batch_size=batch_size, fast=fast)
+    pipeline = Pipeline(model, device=device.value, precision=precision.value, batch_size=batch_size, fast=fast)
     if output_dir is not None:
-        with model_precision(precision, device.value):
-            analyze_to_folder(
-                paths, pipeline, output_dir, options=options, target=target, resume=resume, workers=workers, quiet=quiet
-            )
+        analyze_to_folder(
+            paths, pipeline, output_dir, options=options, target=target, resume=resume, workers=workers, quiet=quiet
+        )
         return
     failures = 0
     with (
-        model_precision(precision, device.value),
         output_stream(output) as stream,
         AnalysisWriter(stream, format, console_for(stream)) as writer,
     ):

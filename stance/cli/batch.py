@@ -6,7 +6,6 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
 from pathlib import Path
 
 import typer
@@ -58,43 +57,6 @@ def analyze_to_folder(
         typer.echo(f"Interrupted. Finish with the same command and --resume (into {output_dir}).", err=True)
     if summary.exit_code != EXIT_OK:
         raise typer.Exit(summary.exit_code)
-
-
-class Precision(str, Enum):
-    auto = "auto"  # bfloat16 on CUDA and on CPUs with bfloat16 units, else float32
-    fp32 = "fp32"
-    bf16 = "bf16"  # on CPU, fast only where the CPU has bfloat16 units (AMX, AVX512-BF16)
-
-
-def cpu_has_bf16_units() -> bool:
-    """Whether this CPU has AMX or AVX512-BF16, where bfloat16 matrix products beat float32.
-
-    torch exposes the checks only as private functions; a torch without them counts as no.
-    """
-    import torch
-
-    checks = ("_is_amx_tile_supported", "_is_avx512_bf16_supported")
-    return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
-
-
-@contextmanager
-def model_precision(precision: Precision, device: str) -> Iterator[None]:
-    """Run the model's matrix products in bfloat16 (torch autocast) when ``precision`` asks for it.
-
-    Scores move by about 1e-4; on CUDA, and on CPUs with bfloat16 units, the model runs 2-3 times
-    faster.
-    """
-    import torch
-
-    device_type = "cuda" if device == "cuda" or (device == "auto" and torch.cuda.is_available()) else "cpu"
-    bf16 = precision is Precision.bf16 or (
-        precision is Precision.auto and (device_type == "cuda" or cpu_has_bf16_units())
-    )
-    if not bf16:
-        yield
-        return
-    with torch.autocast(device_type=device_type, dtype=torch.bfloat16):
-        yield
 
 
 @contextmanager

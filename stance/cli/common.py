@@ -46,6 +46,19 @@ StdinFormatOption = typer.Option(
 Output = typer.Option(None, "--output", "-o", help="Write here instead of stdout.", dir_okay=False)
 
 
+class Precision(str, Enum):
+    auto = "auto"
+    fp32 = "fp32"
+    bf16 = "bf16"
+
+
+PrecisionOption = typer.Option(
+    Precision.auto,
+    "--precision",
+    help="Stance model precision. auto: bf16 on CUDA and on CPUs with AMX/AVX512-BF16, else fp32.",
+)
+
+
 @contextmanager
 def output_stream(path: Path | None) -> Iterator[IO[str]]:
     """Stdout, or the file at ``path`` (its folder created)."""

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from stance.cli import evaluate_app
-from stance.cli.common import Output, console_for, output_stream
+from stance.cli.common import Output, Precision, PrecisionOption, console_for, output_stream
 from stance.evaluation.stance import evaluate_stance_files
 
 
@@ -26,11 +26,12 @@ def evaluate_stance_cli(
     ),
     model: str | None = typer.Option(None, "--model", "-m", help="Model folder, models/ name or hub id."),
     batch_size: int = typer.Option(32, min=1),
+    precision: Precision = PrecisionOption,
     format: StanceEvaluateFormat = typer.Option(StanceEvaluateFormat.table, "--format", "-f", help="Output format."),
     output: Path | None = Output,
 ) -> None:
     """Accuracy, macro-F1, per-label F1 and confusion matrix, overall and per target and dataset."""
-    scores = evaluate_stance_files(gold, model, batch_size=batch_size)
+    scores = evaluate_stance_files(gold, model, batch_size=batch_size, precision=precision.value)
     with output_stream(output) as stream:
         if format is StanceEvaluateFormat.json:
             stream.write(json.dumps(scores, indent=2) + "\n")

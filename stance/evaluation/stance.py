@@ -60,10 +60,12 @@ def evaluate_stance(model, statements, *, batch_size: int = 32) -> dict:
     return report
 
 
-def evaluate_stance_files(paths: Sequence[str | Path], model: str | Path | None = None, *, batch_size: int = 32) -> dict:
-    """Load ``model`` (None = shipped default) and score it on the gold files at ``paths``."""
+def evaluate_stance_files(
+    paths: Sequence[str | Path], model: str | Path | None = None, *, batch_size: int = 32, precision: str = "auto"
+) -> dict:
+    """Load ``model`` (None = shipped default) in ``precision`` and score it on the gold files at ``paths``."""
     from stance.classify import load_model
     from stance.training import read_labelled
 
     statements = read_labelled(paths)
-    return evaluate_stance(load_model(model), statements, batch_size=batch_size)
+    return evaluate_stance(load_model(model, precision=precision), statements, batch_size=batch_size)
