@@ -30,9 +30,13 @@ logger = logging.getLogger(__name__)
 DEFAULT_MODEL = "stance-minilm"
 STANCE_CONFIG = "stance_config.json"
 WEIGHTS_FILE = "model.safetensors"
-# How the quote segment is written; `model_input` fills it.
-INPUT_TEMPLATE = "{speaker} said: {quote}"
+# How the quote segment is written; `model_input` fills it. Models record theirs in
+# stance_config.json (models trained before the cue was used have SAID_TEMPLATE).
+INPUT_TEMPLATE = "{speaker} {cue}: {quote}"
+SAID_TEMPLATE = "{speaker} said: {quote}"
 UNKNOWN_SPEAKER = "someone"
+DEFAULT_CUE = "said"
+CUE_PUNCTUATION = " :;,.—–-\"“”"
 # Context beyond the quote is a hint, not the statement: keep it short so the quote is never cut.
 CONTEXT_CHARS = 300
 NLI_HYPOTHESES = {
@@ -73,14 +77,17 @@ class StanceConfig:
         return cls(**known)
 
 
-def model_input(item: StanceInput, *, use_context: bool = True) -> tuple[str, str]:
+def model_input(item: StanceInput, *, template: str = INPUT_TEMPLATE, use_context: bool = True) -> tuple[str, str]:
     """The text pair a stance model reads for one statement.
 
-    First segment: ``"target: <target>"``. Second: ``"<speaker> said: <quote>"`` (``someone``
-    when the speaker is unknown), then ``" context: <context>"`` when there is context. The
-    context comes last so that truncation to the model's max length cuts it before the quote.
+    First segment: ``"target: <target>"``. Second: ``template`` filled, by default
+    ``"<speaker> <cue>: <quote>"`` (``someone`` when the speaker is unknown, ``said`` when there is
+    no cue), then ``" context: <context>"`` when there is context. The cue is kept because
+    reported speech often puts the stance in it ("Lin criticized the deportations"). The context
+    comes last so that truncation to the model's max length cuts it before the quote.
     """
-    second = INPUT_TEMPLATE.format(speaker=item.speaker or UNKNOWN_SPEAKER, quote=item.text)
+    cue = " ".join((item.cue or "").split()).strip(CUE_PUNCTUATION) or DEFAULT_CUE
+    second = template.format(speaker=item.speaker or UNKNOWN_SPEAKER, cue=cue, quote=item.text)
     if use_context and item.context:
         second = f"{second} context: {item.context}"
     return f"target: {item.target}", second
@@ -95,7 +102,11 @@ def stance_input(text: str, quote: Quote, target: str) -> StanceInput:
     """
     speaker = quote.speaker or (quote.mention.text if quote.mention else None)
     return StanceInput(
-        target=target, text=quote.content, speaker=speaker, context=_paragraph_around(text, quote.start, quote.end)
+        target=target,
+        text=quote.content,
+        speaker=speaker,
+        context=_paragraph_around(text, quote.start, quote.end),
+        cue=quote.cue.text if quote.cue else None,
     )
 
 
@@ -185,7 +196,7 @@ class StanceClassifier:
         return self.config.labels
 
     def encode_pairs(self, inputs: Sequence[StanceInput]) -> list[tuple[str, str]]:
-        return [model_input(item, use_context=self.config.use_context) for item in inputs]
+        return [model_input(item, template=self.config.template, use_context=self.config.use_context) for item in inputs]
 
     def predict_proba(self, inputs: Sequence[StanceInput], batch_size: int = 32) -> list[dict[str, float]]:
         """One ``{label: probability}`` per input, in input order."""
@@ -264,7 +275,7 @@ class NliStanceClassifier:
     def predict_proba(self, inputs: Sequence[StanceInput], batch_size: int = 32) -> list[dict[str, float]]:
         pairs = []
         for item in inputs:
-            premise = model_input(item, use_context=False)[1]
+            premise = model_input(item, template=SAID_TEMPLATE, use_context=False)[1]
             speaker = item.speaker or "The speaker"
             pairs += [(premise, NLI_HYPOTHESES[label].format(speaker=speaker, target=item.target)) for label in NLI_HYPOTHESES]
         probabilities = pair_probabilities(self.model, self.tokenizer, pairs, self.max_length, batch_size, bf16=self.bf16)

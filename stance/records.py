@@ -131,6 +131,7 @@ class StanceInput:
     text: str
     speaker: str | None = None
     context: str | None = None
+    cue: str | None = None  # the attribution words ("criticized", "vowed"); they often carry the stance
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Fine-tuning a stance classifier on labelled statements (``stance train``).
 
 Data: JSONL or CSV rows with ``text``, ``target``, ``label`` (favor / against / neutral) and
-optionally ``speaker``, ``context`` and ``dataset``. The model is the `StanceClassifier` of
+optionally ``speaker``, ``cue``, ``context`` and ``dataset``. The model is the `StanceClassifier` of
 `stance.classify`; this module owns the data, the loop and the metrics.
 
 The default base is the packaged MiniLM encoder: its embeddings and lowest layers stay frozen so
@@ -107,7 +107,7 @@ def _read_labelled_file(path: Path) -> list[LabelledStatement]:
     missing = [name for name in REQUIRED_FIELDS if name not in table.column_names]
     if missing:
         raise DataError(
-            f"{path}: expected the columns {list(REQUIRED_FIELDS)} (speaker, context, dataset optional), "
+            f"{path}: expected the columns {list(REQUIRED_FIELDS)} (speaker, cue, context, dataset optional), "
             f"found {table.column_names}; add {missing}"
         )
     first_line = 2 if suffix == ".csv" else 1  # CSV line 1 is the header
@@ -127,6 +127,7 @@ def _read_labelled_file(path: Path) -> list[LabelledStatement]:
                     text=row["text"].strip(),
                     speaker=_optional(row.get("speaker")),
                     context=_optional(row.get("context")),
+                    cue=_optional(row.get("cue")),
                 ),
                 label=label,
                 dataset=_optional(row.get("dataset")),

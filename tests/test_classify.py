@@ -39,10 +39,26 @@ STATEMENTS = [
             StanceInput("gun control", "Ban them.", "she", "Ortiz spoke."),
             ("target: gun control", "she said: Ban them. context: Ortiz spoke."),
         ),
+        (
+            StanceInput("gun control", "the ban", "Ortiz", cue=" criticized\n"),
+            ("target: gun control", "Ortiz criticized: the ban"),
+        ),
+        (StanceInput("gun control", "Ban them.", "Ortiz", cue=":"), ("target: gun control", "Ortiz said: Ban them.")),
     ],
 )
 def test_classify_model_input_segments(item, expected):
     assert model_input(item) == expected
+
+
+def test_classify_model_input_keeps_a_models_own_template():
+    item = StanceInput("gun control", "the ban", "Ortiz", cue="criticized")
+    assert model_input(item, template=classify.SAID_TEMPLATE) == ("target: gun control", "Ortiz said: the ban")
+
+
+def test_classify_stance_input_carries_the_cue():
+    text = "Ortiz criticized the ban on Monday."
+    quote = Quote(17, 24, "the ban", "indirect", (Span(17, 24, "the ban"),), cue=Span(6, 16, "criticized"), speaker="Ortiz")
+    assert stance_input(text, quote, "gun control").cue == "criticized"
 
 
 def test_classify_model_input_without_context():
