@@ -80,7 +80,7 @@ def tagger_stages(
 
     torch.set_num_threads(threads)
     tagger = QuoteTagger.load(tagger_path(name_or_path), precision=precision)
-    precision = tagger.config.precision
+    precision = tagger.precision
     return {
         f"quote tagger ({precision}, {threads} threads)": articles_per_second(
             lambda text: tagger.predict([text]), texts, repeats

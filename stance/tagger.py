@@ -31,6 +31,7 @@ from typing import Literal
 
 import numpy as np
 
+from stance.devices import cpu_has_bf16_units
 from stance.encoder import (
     base_record,
     load_partial_weights,
@@ -54,8 +55,8 @@ CONFIG_FILE = "stance_config.json"
 WEIGHTS_FILE = "model.safetensors"
 TASK = "quote-tagging"
 DEFAULT_TAGGER = "quote-tagger"  # the shipped folder in models/
-Precision = Literal["int8", "bf16", "fp32"]
-PRECISIONS: tuple[Precision, ...] = ("int8", "bf16", "fp32")
+Precision = Literal["auto", "int8", "bf16", "fp32"]
+PRECISIONS: tuple[Precision, ...] = ("auto", "int8", "bf16", "fp32")
 
 # Two content spans are one interrupted quote ("…,” he said. “…”) when no more than this many
 # characters separate them and the gap holds only attribution words and punctuation.
@@ -89,8 +90,8 @@ class TaggerConfig:
     trained_layers: int = 4  # top layers fine-tuned (and saved) with the head
     batch_size: int = 16  # windows per forward pass
     # Of the weights at inference: bf16 runs on the AMX / AVX512-BF16 units of recent Xeons, about
-    # 2x int8 and 3x fp32 there; int8 is the faster choice on CPUs without them.
-    precision: Precision = "bf16"
+    # 2x int8 and 3x fp32 there; int8 is the faster choice on CPUs without them. auto picks.
+    precision: Precision = "auto"
     # Per span type (content, source, cue): the probability of "not outside" that marks a token.
     inside_thresholds: tuple[float, float, float] = (0.3, 0.15, 0.15)
 
@@ -360,6 +361,7 @@ class QuoteTagger:
         self.config = config
         self.base = base
         self.converted = False  # weights changed for inference (see `set_precision`)
+        self.precision: Precision = "fp32"  # what the weights are now; set_precision resolves auto
 
     @classmethod
     def from_packaged_encoder(cls, config: TaggerConfig | None = None) -> QuoteTagger:
@@ -428,11 +430,14 @@ class QuoteTagger:
 
     def set_precision(self, precision: Precision) -> None:
         """Convert the weights for inference: int8 dynamic Linear layers or bf16 weights run
-        two to three times as fast as fp32 on CPU (bf16 where the CPU has bf16 units). A converted tagger can no longer be trained or saved."""
+        two to three times as fast as fp32 on CPU (bf16 where the CPU has bf16 units; ``auto``
+        picks bf16 there and int8 elsewhere). A converted tagger can no longer be trained or saved."""
         import torch
 
         if precision not in PRECISIONS:
             raise ModelError(f"expected a precision in {PRECISIONS}, found {precision!r}")
+        if precision == "auto":
+            precision = "bf16" if cpu_has_bf16_units() else "int8"
         if precision == "int8":
             with warnings.catch_warnings():
                 # Eager dynamic quantization is deprecated in favour of torchao (not a dependency).
@@ -443,6 +448,7 @@ class QuoteTagger:
         elif precision == "bf16":
             self.model = self.model.to(torch.bfloat16)
         self.converted = precision != "fp32"
+        self.precision = precision
 
     def save(self, folder: str | Path, extra: dict | None = None) -> Path:
         """Write the folder: config.json, tokenizer, model.safetensors (trained tensors, fp16)

@@ -224,6 +224,25 @@ def test_tagger_train_save_load_gives_identical_predictions(tiny_tagger, tmp_pat
             assert_quotes_in_bounds(text, quotes)
 
 
+@pytest.mark.parametrize(("bf16_units", "resolved"), [(True, "bf16"), (False, "int8")])
+def test_tagger_auto_precision_is_bf16_only_where_the_cpu_has_bf16_units(
+    monkeypatch, tiny_tagger, tmp_path, bf16_units, resolved
+):
+    import torch
+
+    import stance.tagger
+
+    folder = tiny_tagger.save(tmp_path / "tagger")
+    monkeypatch.setattr(stance.tagger, "cpu_has_bf16_units", lambda: bf16_units)
+    loaded = QuoteTagger.load(folder, precision="auto")
+    assert loaded.precision == resolved and loaded.converted
+    bf16_weights = next(loaded.model.parameters()).dtype == torch.bfloat16
+    quantized = "DynamicQuantizedLinear" in repr(loaded.model)
+    assert (bf16_weights, quantized) == (resolved == "bf16", resolved == "int8")
+    text = TRAINING_SENTENCES[0][0]
+    assert_quotes_in_bounds(text, loaded.predict([text])[0])
+
+
 def test_tagger_load_refuses_changed_weights_and_foreign_folders(tiny_tagger, tmp_path):
     folder = tiny_tagger.save(tmp_path / "tagger")
     weights = folder / WEIGHTS_FILE
