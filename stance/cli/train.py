@@ -18,7 +18,7 @@ DEFAULTS = TrainingArguments()
 @app.command("train")
 def train_cli(
     data: list[Path] = typer.Argument(
-        ..., help="JSONL or CSV files with text, target, label (favor/against/neutral), optional speaker, context.",
+        ..., help="JSONL or CSV files with text, target, label (favor/against/neutral), optional speaker, cue, context.",
         exists=True, dir_okay=False,
     ),
     output: Path = typer.Option(..., "--output", "-o", help="Model folder to write, e.g. models/NAME.", file_okay=False),
@@ -38,6 +38,9 @@ def train_cli(
     learning_rate: float = typer.Option(DEFAULTS.learning_rate, min=0.0),
     max_length: int = typer.Option(DEFAULTS.max_length, min=16, help="Tokens per statement."),
     frozen_layers: int = typer.Option(DEFAULTS.frozen_layers, min=0, help="Lowest encoder layers kept frozen."),
+    context: bool = typer.Option(
+        DEFAULTS.use_context, "--context/--no-context", help="Give the model the text around each statement."
+    ),
     validation_fraction: float = typer.Option(DEFAULTS.validation_fraction, min=0.0, max=0.5),
     seed: int = typer.Option(DEFAULTS.seed),
     notes: Path | None = typer.Option(
@@ -54,6 +57,7 @@ def train_cli(
         learning_rate=learning_rate,
         max_length=max_length,
         frozen_layers=frozen_layers,
+        use_context=context,
         validation_fraction=validation_fraction,
         seed=seed,
     )
