@@ -44,7 +44,6 @@ NLI_HYPOTHESES = {
     "against": "{speaker} opposes {target}.",
 }
 NLI_LABELS = ("entailment", "neutral", "contradiction")
-POOLINGS = ("mean", "cls")
 
 
 @dataclass(frozen=True)
@@ -52,9 +51,7 @@ class StanceConfig:
     """The small self-description saved as ``stance_config.json`` in a stance model folder.
 
     ``weights`` says how ``model.safetensors`` relates to the base: ``"partial"`` (only trained
-    tensors; the rest is the packaged encoder named in ``base``) or ``"full"``. ``pooling`` says
-    how the encoder is read: ``"mean"`` (`stance.mean_pooled.MeanPooledClassifier`) or ``"cls"``
-    (the transformers model's own sequence-classification head, as in models from the hub).
+    tensors; the rest is the packaged encoder named in ``base``) or ``"full"``.
     """
 
     labels: tuple[str, ...] = STANCE_LABELS
@@ -62,15 +59,10 @@ class StanceConfig:
     max_length: int = 160
     use_context: bool = True
     weights: str = "full"
-    pooling: str = "cls"
     weights_sha256: str | None = None
     base: dict = field(default_factory=dict)
     versions: dict = field(default_factory=dict)
     training: dict = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if self.pooling not in POOLINGS:
-            raise ModelError(f"expected a pooling in {POOLINGS} in {STANCE_CONFIG}, found {self.pooling!r}")
 
     def to_dict(self) -> dict:
         out = asdict(self)
@@ -233,7 +225,7 @@ class StanceClassifier:
             sha256 = encoder.save_partial_weights(self.model, folder, trained)
             config = replace(self.config, weights="partial", weights_sha256=sha256)
         else:
-            self.model.save_pretrained(folder)
+            self.model.save_pretrained(folder, safe_serialization=True)
             config = replace(self.config, weights="full", weights_sha256=encoder.file_sha256(folder / WEIGHTS_FILE))
         config = replace(config, versions=library_versions())
         (folder / STANCE_CONFIG).write_text(json.dumps(config.to_dict(), indent=2) + "\n", encoding="utf-8")
@@ -250,11 +242,8 @@ class StanceClassifier:
         config = _read_stance_config(source)
         tokenizer = load_tokenizer(source)
         if config.weights == "partial":
-            model = _untrained_model(source, config)
+            model = AutoModelForSequenceClassification.from_config(read_transformers_config(source))
             encoder.load_partial_weights(model, Path(source), config.weights_sha256, _base_prefix(model))
-        elif config.pooling == "mean":
-            model = _untrained_model(source, config)
-            model.load_state_dict(encoder.load_safetensors(Path(source) / WEIGHTS_FILE, config.weights_sha256))
         else:
             if config.weights_sha256 and Path(source).is_dir():
                 encoder.verify_sha256(Path(source) / WEIGHTS_FILE, config.weights_sha256)
@@ -357,18 +346,6 @@ def _trained_prefixes(model) -> tuple[str, ...] | None:
         depth = 4 if parts[1:3] == ["encoder", "layer"] else (2 if len(parts) > 2 else 1)
         prefixes.add(".".join(parts[:depth]) + ".")
     return tuple(sorted(prefixes))
-
-
-def _untrained_model(source: str | Path, config: StanceConfig):
-    """A model of the saved architecture and head, with weights still to be loaded."""
-    from transformers import AutoModelForSequenceClassification
-
-    transformers_config = read_transformers_config(source)
-    if config.pooling == "mean":
-        from stance.mean_pooled import MeanPooledClassifier
-
-        return MeanPooledClassifier.from_config(transformers_config)
-    return AutoModelForSequenceClassification.from_config(transformers_config)
 
 
 def _base_prefix(model) -> str:

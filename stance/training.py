@@ -54,9 +54,6 @@ class TrainingArguments:
     warmup_ratio: float = 0.1
     max_length: int = 160
     use_context: bool = True
-    # How a new head reads the encoder: "mean" of the token vectors (see stance.mean_pooled) or
-    # "cls", transformers' own head. A stance model being continued keeps its own.
-    pooling: str = "mean"
     # Frozen parts keep the saved model small and training fast on CPU.
     freeze_embeddings: bool = True
     frozen_layers: int = 2
@@ -248,42 +245,34 @@ def train(
 
 def initial_classifier(base_model: str | Path | None, args: TrainingArguments):
     """The model training starts from: the packaged encoder, a stance model, or another encoder."""
+    from transformers import AutoModelForSequenceClassification
+
     from stance import classify, encoder
 
-    config = classify.StanceConfig(max_length=args.max_length, use_context=args.use_context, pooling=args.pooling)
+    id2label = dict(enumerate(STANCE_LABELS))
+    label2id = {label: i for i, label in id2label.items()}
+    config = classify.StanceConfig(max_length=args.max_length, use_context=args.use_context)
     if base_model is None:
         folder = encoder.packaged_encoder_dir()
         encoder.verify_sha256(folder / classify.WEIGHTS_FILE, encoder.PACKAGED_ENCODER_SHA256)
-        model = _new_classifier(folder, args.pooling)
+        model = classify.from_pretrained_safely(
+            AutoModelForSequenceClassification, folder, num_labels=3, id2label=id2label, label2id=label2id
+        )
         return classify.StanceClassifier(model, classify.load_tokenizer(folder), replace(config, base=encoder.base_record()))
     source = classify.resolve_model(base_model)
     loaded = classify.load_model(source, precision="fp32") if _is_stance_model(source) else None
     if isinstance(loaded, classify.StanceClassifier):
         loaded.config = replace(loaded.config, max_length=args.max_length, use_context=args.use_context)
         return loaded
-    model = _new_classifier(source, args.pooling)
-    return classify.StanceClassifier(model, classify.load_tokenizer(source), replace(config, base={"name": str(base_model)}))
-
-
-def _new_classifier(source: str | Path, pooling: str):
-    """The encoder at ``source`` with a new, untrained stance head."""
-    from transformers import AutoModel, AutoModelForSequenceClassification
-
-    from stance.classify import from_pretrained_safely
-
-    id2label = dict(enumerate(STANCE_LABELS))
-    if pooling == "mean":
-        from stance.mean_pooled import MeanPooledClassifier
-
-        return MeanPooledClassifier(from_pretrained_safely(AutoModel, source), id2label)
-    return from_pretrained_safely(
+    model = classify.from_pretrained_safely(
         AutoModelForSequenceClassification,
         source,
-        num_labels=len(id2label),
+        num_labels=3,
         id2label=id2label,
-        label2id={label: i for i, label in id2label.items()},
+        label2id=label2id,
         ignore_mismatched_sizes=True,
     )
+    return classify.StanceClassifier(model, classify.load_tokenizer(source), replace(config, base={"name": str(base_model)}))
 
 
 def _is_stance_model(source: str | Path) -> bool:
@@ -364,10 +353,8 @@ def model_card(name: str, config, notes: str | None = None) -> str:
         f"- Weights: `model.safetensors` ({config.weights}; sha256 `{config.weights_sha256}`)"
         + (" — only the trained tensors; the rest is the base, verified at load" if config.weights == "partial" else ""),
         f"- Labels: {', '.join(config.labels)}",
-        f"- Input: a text pair, `target: <target>` / `{config.template} context: <context>`, "
+        "- Input: a text pair, `target: <target>` / `<speaker> said: <quote> context: <context>`, "
         f"truncated to {config.max_length} tokens (context cut first); context used: {config.use_context}",
-        "- Head: "
-        + ("the mean of the token vectors, then a linear layer" if config.pooling == "mean" else "the [CLS] pooler, then a linear layer"),
         "- Versions: " + ", ".join(f"{k} {v}" for k, v in config.versions.items()),
         "",
         "## Data",

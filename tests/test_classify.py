@@ -176,15 +176,6 @@ def test_classify_changed_weights_fail_the_hash_check(tmp_path, tiny_stance_dir)
         load_model(folder)
 
 
-def test_classify_unknown_pooling_is_a_model_error(tmp_path, tiny_stance_dir):
-    folder = load_model(tiny_stance_dir).save_pretrained(tmp_path / "copy")
-    config = json.loads((folder / "stance_config.json").read_text())
-    config["pooling"] = "max"
-    (folder / "stance_config.json").write_text(json.dumps(config))
-    with pytest.raises(ModelError, match="pooling"):
-        load_model(folder)
-
-
 SHIPPED = Path(classify.models_dir()) / classify.DEFAULT_MODEL
 
 

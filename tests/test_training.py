@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -77,38 +76,6 @@ def test_training_train_save_load_gives_identical_predictions(tmp_path, tiny_enc
     loaded = load_model(folder, precision="fp32")  # as trained; auto may pick bf16 on this CPU
     inputs = [row.input for row in rows]
     assert loaded.predict_proba(inputs) == result.classifier.predict_proba(inputs)
-
-
-@pytest.mark.parametrize("pooling", ["mean", "cls"])
-def test_training_pooling_is_saved_and_loaded(tmp_path, tiny_encoder_dir, pooling):
-    from stance.mean_pooled import MeanPooledClassifier
-
-    rows = read_labelled([TINY_STANCE_EXAMPLE])
-    args = replace(TINY_ARGS, epochs=1, pooling=pooling)
-    result = train(rows, args, base_model=tiny_encoder_dir)
-    assert isinstance(result.classifier.model, MeanPooledClassifier) is (pooling == "mean")
-    folder = save_trained(result, tmp_path / pooling, args)
-    loaded = load_model(folder, precision="fp32")
-    assert loaded.config.pooling == pooling and type(loaded.model) is type(result.classifier.model)
-    inputs = [row.input for row in rows]
-    assert loaded.predict_proba(inputs) == result.classifier.predict_proba(inputs)
-
-
-def test_training_mean_pooling_ignores_padding(tiny_encoder_dir):
-    import torch
-
-    from stance.classify import load_tokenizer
-    from stance.training import initial_classifier
-
-    model = initial_classifier(tiny_encoder_dir, TINY_ARGS).model.eval()
-    tokenizer = load_tokenizer(tiny_encoder_dir)
-    alone = tokenizer(["target: x"], ["They said: close the border."], return_tensors="pt")
-    padded = tokenizer(
-        ["target: x", "target: x"], ["They said: close the border.", "They said: " + "no " * 20],
-        padding="longest", return_tensors="pt",
-    )  # fmt: skip
-    with torch.inference_mode():
-        assert torch.allclose(model(**alone).logits[0], model(**padded).logits[0], atol=1e-5)
 
 
 def test_training_continues_from_a_stance_model(tmp_path, tiny_stance_dir):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shlex
-from enum import Enum
 from pathlib import Path
 
 import typer
@@ -14,11 +13,6 @@ from stance.cli import app
 from stance.training import EpochReport, TrainingArguments, read_labelled, save_trained, train
 
 DEFAULTS = TrainingArguments()
-
-
-class Pooling(str, Enum):
-    mean = "mean"
-    cls = "cls"
 
 
 @app.command("train")
@@ -44,9 +38,6 @@ def train_cli(
     learning_rate: float = typer.Option(DEFAULTS.learning_rate, min=0.0),
     max_length: int = typer.Option(DEFAULTS.max_length, min=16, help="Tokens per statement."),
     frozen_layers: int = typer.Option(DEFAULTS.frozen_layers, min=0, help="Lowest encoder layers kept frozen."),
-    pooling: Pooling = typer.Option(
-        Pooling(DEFAULTS.pooling), help="How a new head reads the encoder: mean of the token vectors, or the [CLS] head."
-    ),
     context: bool = typer.Option(
         DEFAULTS.use_context, "--context/--no-context", help="Give the model the text around each statement."
     ),
@@ -67,7 +58,6 @@ def train_cli(
         max_length=max_length,
         frozen_layers=frozen_layers,
         use_context=context,
-        pooling=pooling.value,
         validation_fraction=validation_fraction,
         seed=seed,
     )
