@@ -581,7 +581,10 @@ def combine_quotes(rules: Sequence[Quote], learned: Sequence[Quote]) -> list[Quo
     where neither found anything; in text order.
 
     A tagger quote that overlaps a rule quote with a speaker mention takes the rule's mention and
-    cue: the rules attribute more accurately than the distance link of `assemble_quotes`.
+    cue: the rules attribute more accurately than the distance link of `assemble_quotes`. A tagger
+    quote left with no cue is dropped: news attributes what was said with a verb or phrase
+    ("said", "according to"; 19,833 of PolNeAR's 19,868 training attributions have one), and the
+    tagger's cue-less spans are captions and headings ("... this summer. Story highlights").
     """
     direct = [quote for quote in rules if quote.kind == "direct"]
     attributed = [quote for quote in rules if quote.mention is not None]
@@ -593,7 +596,8 @@ def combine_quotes(rules: Sequence[Quote], learned: Sequence[Quote]) -> list[Quo
         if overlapping:
             best = max(overlapping, key=lambda other: min(other.end, quote.end) - max(other.start, quote.start))
             quote = replace(quote, mention=best.mention, cue=best.cue)
-        kept.append(quote)
+        if quote.cue is not None:
+            kept.append(quote)
     found = [*direct, *kept]
     found += [quote for quote in rules if not any(_overlaps(quote, other) for other in found)]
     return sorted(found, key=lambda quote: (quote.start, quote.end))

@@ -188,20 +188,22 @@ def quote_at(text: str, part: str, kind: str) -> Quote:
 
 def test_tagger_combine_prefers_rule_direct_quotes_then_tagger_then_other_rule_quotes():
     text = ("“We are ready,” the chief said. Critics said the plan is weak. Analysts expect delays. "
-            "Officials said costs will rise.")
+            "Officials said costs will rise. A crowd gathers outside. Story highlights")
     critics = spans_of(text, "Critics")[0]
+    critics_said = Span(critics.end + 1, critics.end + 5, "said")
     rules = [quote_at(text, "“We are ready,”", "direct"),
-             replace(quote_at(text, "the plan is weak", "indirect"), mention=critics),
+             replace(quote_at(text, "the plan is weak", "indirect"), mention=critics, cue=critics_said),
              quote_at(text, "costs will rise", "indirect")]
     learned = [quote_at(text, "We are ready", "indirect"), quote_at(text, "the plan is weak.", "indirect"),
-               quote_at(text, "delays", "indirect")]
+               replace(quote_at(text, "delays", "indirect"), cue=spans_of(text, "expect")[0]),
+               quote_at(text, "A crowd gathers outside", "indirect")]  # no cue: a caption, dropped
     combined = combine_quotes(rules, learned)
     assert [(q.text, q.kind) for q in combined] == [
         ("“We are ready,”", "direct"), ("the plan is weak.", "indirect"), ("delays", "indirect"),
         ("costs will rise", "indirect"),
     ]
-    # The tagger's quote takes the mention the rules attributed it from.
-    assert combined[1].mention == critics
+    # The tagger's quote takes the mention and cue the rules attributed it from.
+    assert (combined[1].mention, combined[1].cue) == (critics, critics_said)
 
 
 def test_tagger_train_save_load_gives_identical_predictions(tiny_tagger, tmp_path):
