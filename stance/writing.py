@@ -17,7 +17,6 @@ Formats:
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Sequence
 from enum import Enum
