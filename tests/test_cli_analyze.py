@@ -144,7 +144,7 @@ needs_shipped_model = pytest.mark.skipif(
     not (SHIPPED_MODEL / "config.json").is_file(), reason="the shipped model is not built"
 )
 # What the shipped classifier scores, not the aggregation, keeps these from the expected stance.
-ICE_MISS = "the classifier scores every quote of the agency neutral (favor at most 0.42)"
+ICE_MISS = "the classifier scores every quote of the agency neutral (favor at most 0.30)"
 
 
 @pytest.fixture(scope="module")

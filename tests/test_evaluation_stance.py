@@ -90,10 +90,10 @@ def test_evaluation_stance_splits_keep_articles_apart():
     assert not train_ids & {row["id"] for row in splits["gwsd_test.jsonl"]}
 
 
-# Floors just under the shipped model's recorded figures (0.660 and 0.670, see its card), so a
+# Floors just under the shipped model's recorded figures (0.674 and 0.709, see its card), so a
 # worse model fails; the project's goal for the immigration split, 0.70, is not reached yet.
 @pytest.mark.slow
-@pytest.mark.parametrize(("split", "minimum"), [("immigration_test.jsonl", 0.65), ("gwsd_test.jsonl", 0.66)])
+@pytest.mark.parametrize(("split", "minimum"), [("immigration_test.jsonl", 0.66), ("gwsd_test.jsonl", 0.70)])
 def test_evaluation_stance_shipped_model_on_held_out_split(tmp_path, split, minimum):
     if not SHARED_STANCE.is_dir() or not SHIPPED.is_dir():
         pytest.skip("needs ../shared/data/stance and the shipped model")
