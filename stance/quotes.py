@@ -199,6 +199,11 @@ TIME_WORDS = frozenset(
     """.split()
 )
 SUBJECT_PRONOUNS = frozenset("i we you he she it they".split())
+# What may follow an object-complement verb that reports a view ("considered it a mistake").
+OBJECT_WORDS = frozenset("me us you him her it them that this those these as to all both".split())
+# Past participles of verbs that report a view of something ("considered", "deemed"): right before
+# a bare complement they describe a noun instead ("people deemed dangerous").
+COMPLEMENT_PARTICIPLES = frozenset("considered deemed viewed regarded seen labeled dubbed".split())
 DETERMINERS = frozenset(
     "the a an his her its their our this that these those some many most".split()
 )
@@ -233,6 +238,7 @@ _NOT_SPACE = re.compile(r"\S")
 _MARK = re.compile(r"''|[\"“”„«»]")
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’'»)]*(?=\s+[\"“‘'(«]{0,2}[A-Z0-9])|[.!?]+[\"”’'»)]*\s*$")
 _WORD = re.compile(r"[^\s“”„«»\"]+")
+_NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)")
 # “Name: …” at the start of a paragraph (headlines, transcripts), after an optional “HEADLINE - ”.
 _COLON_SOURCE = re.compile(
     r"(?:[^\n:]{0,200}?\s[-–—]\s)?"
@@ -633,7 +639,28 @@ def _cues(text: str, words: list[_Word], headline: bool = False) -> Iterator[_Cu
                 continue  # “Clinton’s attacks”, “her support”: a noun, not a report
             if word.bare.endswith("ing") and index and not _leads_participle(words[index - 1]):
                 continue  # “a warning”, “the saying”: a noun, not a report
+            if describing_participle(text, word.start, word.end):
+                continue  # “individuals considered violent”: a participle describing a noun, not a report
             yield _Cue(Span.of(text, word.start, _strip_end(word)), index, index, word.bare)
+
+
+def describing_participle(text: str, start: int, end: int) -> bool:
+    """Whether the cue word ``text[start:end]`` is a participle that describes a noun (“people
+    considered violent”) rather than a report (“officials considered the plan a mistake”): one of
+    `COMPLEMENT_PARTICIPLES` followed by a bare complement — no object, clause or infinitive."""
+    if text[start:end].lower() not in COMPLEMENT_PARTICIPLES:
+        return False
+    following = _NEXT_WORD.match(text, end)
+    if following is None:
+        return False
+    word = following.group(1)
+    return (
+        word[0].islower()
+        and word not in DETERMINERS
+        and word not in POSSESSIVES
+        and word not in OBJECT_WORDS
+        and not word.endswith("ing")
+    )
 
 
 def _possessed(previous: _Word) -> bool:
@@ -878,10 +905,27 @@ def _source_before(text: str, words: list[_Word], cue_first: int) -> Span | None
         return None
     if words[position].text[-1] == ",":
         return _appositive_source(text, words, position)
-    first = _np_start(words, position)
+    # “with critics saying …”: the subject of a participle cue follows “with”.
+    absolute = words[cue_first].bare.endswith("ing")
+    first = _relative_clause_antecedent(words, position, absolute=absolute)
+    if first is None:
+        first = _np_start(words, position, absolute=absolute)
     if first is None:
         return None
     return Span.of(text, words[first].start, _strip_end(words[position]))
+
+
+def _relative_clause_antecedent(words: list[_Word], last: int, *, absolute: bool = False) -> int | None:
+    """“Republicans who oppose the deal said”: the first word of the subject a restrictive
+    relative clause ending at ``last`` describes, or None. The clause is part of the source (it
+    says who the speakers are); without this rule the clause alone would read as the subject."""
+    for relative in range(last - 1, max(last - MAX_SOURCE_WORDS, 0), -1):
+        word = words[relative]
+        if word.ends_clause or word.quoted_gap_after or word.text[-1] in ',;:.!?"”)':
+            return None
+        if word.bare == "who":
+            return _np_start(words, relative - 1, absolute=absolute) if relative else None
+    return None
 
 
 def _parenthesized_source(text: str, words: list[_Word], closing: int) -> Span | None:
@@ -893,14 +937,18 @@ def _parenthesized_source(text: str, words: list[_Word], closing: int) -> Span |
     return None
 
 
-def _np_start(words: list[_Word], last: int) -> int | None:
-    """The first word of a noun phrase that names someone and ends at ``last``, or None."""
+def _np_start(words: list[_Word], last: int, *, absolute: bool = False) -> int | None:
+    """The first word of a noun phrase that names someone and ends at ``last``, or None.
+
+    ``absolute``: the phrase is the subject of a participle, which may follow “with”."""
     first = last
     while first > 0 and last - first + 1 < MAX_SOURCE_WORDS:
         previous = words[first - 1]
         if previous.ends_clause or previous.quoted_gap_after:
             break
         if previous.bare in CLAUSE_WORDS and not _joins_names(words, first - 1):
+            break
+        if absolute and previous.text == "with":
             break
         if previous.lower and (
             previous.bare in SPEECH_CUES

@@ -41,6 +41,7 @@ from stance.encoder import (
     save_partial_weights,
 )
 from stance.errors import ModelError
+from stance.quotes import describing_participle
 from stance.records import Quote, QuoteKind, Span
 
 logger = logging.getLogger(__name__)
@@ -290,7 +291,9 @@ def bridge_fragments(text: str, contents: Sequence[Span], attributions: Sequence
 def assemble_quotes(text: str, tagged: TaggedText) -> list[Quote]:
     """Turn tagged spans into quotes: bridge fragments, join interrupted contents, then link each
     quote to the nearest cue (and the source nearest that cue) in the same or an adjacent sentence."""
-    attributions = sorted(tagged.sources + tagged.cues, key=lambda s: s.start)
+    # The tagger learned PolNeAR's cues, which include participles that describe a noun.
+    cues = [cue for cue in tagged.cues if not describing_participle(text, cue.start, cue.end)]
+    attributions = sorted(tagged.sources + tuple(cues), key=lambda s: s.start)
     groups: list[list[Span]] = []
     for content in bridge_fragments(text, tagged.contents, attributions):
         if groups and _interrupted(text, groups[-1][-1], content, attributions):
@@ -303,7 +306,7 @@ def assemble_quotes(text: str, tagged: TaggedText) -> list[Quote]:
         first = _sentence_of(sentences, parts[0].start)
         last = _sentence_of(sentences, parts[-1].end - 1)
         allowed = range(first - 1, last + 2)
-        cue = _nearest(tagged.cues, parts, sentences, allowed)
+        cue = _nearest(cues, parts, sentences, allowed)
         # The speaker is named next to the cue ("the agency said", "said Smith").
         mention = _nearest(tagged.sources, [cue] if cue else parts, sentences, allowed)
         if mention is not None and any(_overlaps(mention, part) for part in parts):
@@ -595,7 +598,8 @@ def combine_quotes(rules: Sequence[Quote], learned: Sequence[Quote]) -> list[Quo
         overlapping = [other for other in attributed if _overlaps(quote, other)]
         if overlapping:
             best = max(overlapping, key=lambda other: min(other.end, quote.end) - max(other.start, quote.start))
-            quote = replace(quote, mention=best.mention, cue=best.cue)
+            # A tagger span that runs into the speaker the rules found is cut wrong: the rules' quote is right.
+            quote = best if _overlaps(quote, best.mention) else replace(quote, mention=best.mention, cue=best.cue)
         if quote.cue is not None:
             kept.append(quote)
     found = [*direct, *kept]

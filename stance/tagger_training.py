@@ -306,7 +306,9 @@ def model_card(saved: dict) -> str:
         "  hashes and lays the trained tensors over the base.",
         (
             f"- Windows of at most {config['max_length']} tokens overlapping by at least {config['stride']}; inference "
-            f"precision {config['precision']}; a token is inside a content / source / cue span when its "
+            f"precision {config['precision']}"
+            + (" (bf16 on CPUs with AMX / AVX512-BF16, int8 elsewhere)" if config["precision"] == "auto" else "")
+            + "; a token is inside a content / source / cue span when its "
             f"probability of not being outside reaches {config.get('inside_thresholds')}."
         ),
         f"- Libraries: {', '.join(f'{k} {v}' for k, v in saved.get('versions', {}).items())}.",

@@ -230,6 +230,22 @@ CASES = {
         "The mayor gave the speech at noon — a familiar pledge.",
         [],
     ),
+    "a subject with a restrictive relative clause": (
+        "Republicans who oppose the deal said the vote would fail.",
+        [("indirect", ["the vote would fail"], "said", "Republicans who oppose the deal")],
+    ),
+    "the subject of a participle after with": (
+        "The plan drew fire, with critics who favor tougher rules calling it an amnesty.",
+        [("indirect", ["it an amnesty"], "calling", "critics who favor tougher rules")],
+    ),
+    "a participle that describes a noun is no cue": (
+        "Cases involving people considered dangerous will be heard first.",
+        [],
+    ),
+    "the same verb reporting a view": (
+        "Officials considered the plan a mistake.",
+        [("indirect", ["the plan a mistake"], "considered", "Officials")],
+    ),
     "two coordinated reports": (
         "Officials said the state expects a surplus, and analysts warned that it could vanish.",
         [

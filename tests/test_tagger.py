@@ -206,6 +206,15 @@ def test_tagger_combine_prefers_rule_direct_quotes_then_tagger_then_other_rule_q
     assert (combined[1].mention, combined[1].cue) == (critics, critics_said)
 
 
+def test_tagger_combine_keeps_the_rule_quote_when_the_tagger_span_runs_into_its_speaker():
+    text = "With voters who favor more deportations calling it an amnesty, the plan stalled."
+    mention = spans_of(text, "voters who favor more deportations")[0]
+    cue = spans_of(text, "calling")[0]
+    rule = replace(quote_at(text, "it an amnesty", "indirect"), mention=mention, cue=cue)
+    learned = [replace(quote_at(text, "more deportations calling it an amnesty", "indirect"), cue=cue)]
+    assert combine_quotes([rule], learned) == [rule]
+
+
 def test_tagger_train_save_load_gives_identical_predictions(tiny_tagger, tmp_path):
     texts = [annotated(*row) for row in TRAINING_SENTENCES]
     record = fit_tagger(tiny_tagger, texts, TaggerTrainingArguments(max_steps=3, log_every=1))
