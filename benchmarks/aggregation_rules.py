@@ -30,7 +30,8 @@ import torch
 from stance.aggregate import POLAR_MARGIN, decide_stance, probabilities, quote_weight, speaker_scores
 from stance.classify import load_model
 from stance.evaluation.stance import macro_f1
-from stance.records import STANCE_LABELS, StanceInput
+from stance.records import STANCE_LABELS
+from stance.training import read_labelled
 
 Vector = dict[str, float]
 
@@ -107,7 +108,8 @@ def main(argv: list[str]) -> dict:
     with open(args.gold, encoding="utf-8") as lines:
         rows = [json.loads(line) for line in lines if line.strip()]
     model = load_model(args.model, device="cpu")
-    inputs = [StanceInput(r["target"], r["text"], r.get("speaker"), r.get("context")) for r in rows]
+    # The same inputs as training and `stance evaluate stance` (speaker, cue, context).
+    inputs = [statement.input for statement in read_labelled([args.gold])]
     predicted = [probabilities(scores) for scores in model.predict_proba(inputs, batch_size=32)]
     gold = [{label: float(label == row["label"]) for label in STANCE_LABELS} for row in rows]
 
