@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from stance.devices import autocast, uses_bf16
 from stance.errors import DataError
 from stance.records import STANCE_LABELS, StanceInput
 
@@ -59,6 +60,9 @@ class TrainingArguments:
     frozen_layers: int = 2
     validation_fraction: float = 0.1
     seed: int = 13
+    # Matrix products in bfloat16 (torch autocast) where the hardware has units for it: see
+    # `stance.devices`. Weights and optimizer state stay float32.
+    precision: str = "fp32"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -187,6 +191,7 @@ def train(
     model = classifier.model
     _freeze(model, args)
     label_ids = {label: i for i, label in enumerate(classifier.labels)}
+    bf16 = uses_bf16(args.precision, model.device.type)
 
     head = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("classifier")]
     body = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("classifier")]
@@ -216,7 +221,8 @@ def train(
                 return_tensors="pt",
             ).to(model.device)
             labels = torch.tensor([label_ids[row.label] for row in batch], device=model.device)
-            loss = model(**features, labels=labels).loss
+            with autocast(bf16, model.device.type):
+                loss = model(**features, labels=labels).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(body + head, 1.0)
             optimizer.step()

@@ -114,7 +114,7 @@ def test_training_cli_trains_a_model_that_analyze_uses(tmp_path, tiny_encoder_di
         app,
         ["train", str(TINY_STANCE_EXAMPLE), "--output", str(output), "--base-model", str(tiny_encoder_dir),
          "--epochs", "2", "--batch-size", "8", "--max-length", "48", "--frozen-layers", "0",
-         "--no-context", "--evaluate", str(TINY_STANCE_EXAMPLE), "--notes", str(notes)],
+         "--no-context", "--precision", "bf16", "--evaluate", str(TINY_STANCE_EXAMPLE), "--notes", str(notes)],
     )
     assert result.exit_code == 0, result.output
     assert "epoch 2: loss" in result.output and "macro-F1" in result.output
@@ -122,6 +122,7 @@ def test_training_cli_trains_a_model_that_analyze_uses(tmp_path, tiny_encoder_di
     assert config["training"]["command"].startswith(f"stance train {TINY_STANCE_EXAMPLE} --output {output}")
     assert str(TINY_STANCE_EXAMPLE) in config["training"]["evaluations"]
     assert config["use_context"] is False and config["template"] == "{speaker} {cue}: {quote}"
+    assert config["training"]["arguments"]["precision"] == "bf16"
     card = (output / "README.md").read_text(encoding="utf-8")
     assert "Written by hand for this test." in card and "Held-out evaluation" in card
     article = tmp_path / "article.txt"

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from stance.cli import app
+from stance.cli.common import Precision
 from stance.training import EpochReport, TrainingArguments, read_labelled, save_trained, train
 
 DEFAULTS = TrainingArguments()
@@ -43,6 +44,10 @@ def train_cli(
     ),
     validation_fraction: float = typer.Option(DEFAULTS.validation_fraction, min=0.0, max=0.5),
     seed: int = typer.Option(DEFAULTS.seed),
+    precision: Precision = typer.Option(
+        Precision(DEFAULTS.precision), help="Training precision. auto: bf16 autocast on CUDA and on CPUs with "
+        "AMX/AVX512-BF16 (about twice as fast there), else fp32.",
+    ),
     notes: Path | None = typer.Option(
         None, help="Markdown added to the model card (where the data came from, how it was split).",
         exists=True, dir_okay=False,
@@ -60,6 +65,7 @@ def train_cli(
         use_context=context,
         validation_fraction=validation_fraction,
         seed=seed,
+        precision=precision.value,
     )
     console = Console(stderr=True)
     statements = read_labelled(data)
