@@ -59,6 +59,9 @@ class TrainingArguments:
     freeze_embeddings: bool = True
     frozen_layers: int = 2
     validation_fraction: float = 0.1
+    # Share of training statements shown with the speaker hidden ("someone"), redrawn each epoch,
+    # so the model learns what was said rather than who tends to say it.
+    speaker_dropout: float = 0.0
     seed: int = 13
     # Matrix products in bfloat16 (torch autocast) where the hardware has units for it: see
     # `stance.devices`. Weights and optimizer state stay float32.
@@ -210,11 +213,16 @@ def train(
         model.train()
         order = list(range(len(statements)))
         random.Random(args.seed + epoch).shuffle(order)
+        hide_speaker = random.Random(f"{args.seed}-speakers-{epoch}")
         losses = []
         for step in range(steps_per_epoch):
             batch = [statements[i] for i in order[step * args.batch_size : (step + 1) * args.batch_size]]
+            inputs = [
+                replace(row.input, speaker=None) if hide_speaker.random() < args.speaker_dropout else row.input
+                for row in batch
+            ]
             features = classifier.tokenizer(
-                *zip(*classifier.encode_pairs([row.input for row in batch]), strict=True),
+                *zip(*classifier.encode_pairs(inputs), strict=True),
                 truncation="only_second",
                 max_length=args.max_length,
                 padding="longest",

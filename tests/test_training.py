@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,20 @@ def test_training_cli_bad_label_exits_with_usage_error(tmp_path):
     result = CliRunner().invoke(app, ["train", str(path), "--output", str(tmp_path / "out")])
     assert isinstance(result.exception, DataError) and EXIT_USAGE == result.exception.exit_code
     assert "rows.jsonl:1" in str(result.exception)
+
+
+@pytest.mark.parametrize("dropout", [0.0, 0.5, 1.0])
+def test_training_speaker_dropout_hides_that_share_of_speakers(monkeypatch, tiny_encoder_dir, dropout):
+    seen = []
+    encode_pairs = StanceClassifier.encode_pairs
+
+    def spy(self, inputs):
+        seen.extend(item.speaker for item in inputs)
+        return encode_pairs(self, inputs)
+
+    monkeypatch.setattr(StanceClassifier, "encode_pairs", spy)
+    rows = [row for row in read_labelled([TINY_STANCE_EXAMPLE]) if row.input.speaker]
+    args = replace(TINY_ARGS, speaker_dropout=dropout, validation_fraction=0.0)  # validation shows every speaker
+    train(rows, args, base_model=tiny_encoder_dir)
+    hidden = sum(speaker is None for speaker in seen) / len(seen)
+    assert {0.0: hidden == 0.0, 0.5: 0.2 < hidden < 0.8, 1.0: hidden == 1.0}[dropout]

@@ -43,6 +43,10 @@ def train_cli(
         DEFAULTS.use_context, "--context/--no-context", help="Give the model the text around each statement."
     ),
     validation_fraction: float = typer.Option(DEFAULTS.validation_fraction, min=0.0, max=0.5),
+    speaker_dropout: float = typer.Option(
+        DEFAULTS.speaker_dropout, min=0.0, max=1.0,
+        help="Share of training statements shown without their speaker, so the model relies on what was said.",
+    ),
     seed: int = typer.Option(DEFAULTS.seed),
     precision: Precision = typer.Option(
         Precision(DEFAULTS.precision), help="Training precision. auto: bf16 autocast on CUDA and on CPUs with "
@@ -64,6 +68,7 @@ def train_cli(
         frozen_layers=frozen_layers,
         use_context=context,
         validation_fraction=validation_fraction,
+        speaker_dropout=speaker_dropout,
         seed=seed,
         precision=precision.value,
     )
