@@ -32,6 +32,7 @@ from typing import NamedTuple
 from dataclasses import dataclass, replace
 
 from stance.records import Quote, QuoteKind, Span
+from stance.text import PARAGRAPH, is_abbreviation, sentence_ends
 
 logger = logging.getLogger(__name__)
 
@@ -207,15 +208,6 @@ COMPLEMENT_PARTICIPLES = frozenset("considered deemed viewed regarded seen label
 DETERMINERS = frozenset(
     "the a an his her its their our this that these those some many most".split()
 )
-# Abbreviations whose full stop does not end a sentence.
-ABBREVIATIONS = frozenset(
-    """
-    mr mrs ms dr prof sen sens rep reps gov govs gen lt col sgt capt cmdr adm st jr sr no vs v etc
-    inc corp co ltd dept u.s u.n u.k d.c a.m p.m jan feb mar apr aug sept sep oct nov dec calif
-    fla ill mass mich minn ore pa tenn tex va wash wis ariz ark colo conn del ga ind kan ky la md
-    mo miss mont neb nev okla vt wyo ala rev pres
-    """.split()
-)
 MAX_SOURCE_WORDS = 10
 MAX_HEADLINE_WORDS = 30
 MAX_APPOSITIVE_WORDS = 20
@@ -230,13 +222,11 @@ MAX_WORDS_BEFORE_QUOTE = 5
 OPENING_MARKS = "“„«"
 CLOSING_MARKS = "”»"
 
-_PARAGRAPH = re.compile(r"[^\n]+")
 # ‘…’ in a headline: an opening mark after a non-letter, a closing one before a non-letter
 # (“Trump’s” keeps its apostrophe).
 _HEADLINE_QUOTE = re.compile(r"(?<!\w)‘(?:[^‘’\n]|’(?=\w))+’(?!\w)")
 _NOT_SPACE = re.compile(r"\S")
 _MARK = re.compile(r"''|[\"“”„«»]")
-_SENTENCE_END = re.compile(r"[.!?]+[\"”’'»)]*(?=\s+[\"“‘'(«]{0,2}[A-Z0-9])|[.!?]+[\"”’'»)]*\s*$")
 _WORD = re.compile(r"[^\s“”„«»\"]+")
 _NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)")
 # “Name: …” at the start of a paragraph (headlines, transcripts), after an optional “HEADLINE - ”.
@@ -313,7 +303,7 @@ def extract_quotes(text: str) -> list[Quote]:
 
 def _article_quotes(text: str) -> Iterator[Quote]:
     carried: Quote | None = None  # a direct quote left open at the end of the previous paragraph
-    for number, paragraph in enumerate(_PARAGRAPH.finditer(text)):
+    for number, paragraph in enumerate(PARAGRAPH.finditer(text)):
         start, end = paragraph.span()
         headline = number == 0 and _word_count(text, start, end) <= MAX_HEADLINE_WORDS
         segments = list(quote_segments(text, start, end, headline=headline))
@@ -404,11 +394,12 @@ def quote_segments(
 def sentence_spans(
     text: str, start: int, end: int, segments: list[_Segment]
 ) -> Iterator[tuple[int, int]]:
-    """The sentences of a paragraph; a full stop inside quotation marks does not end one."""
+    """The sentences of a paragraph (`stance.text.sentence_ends`); a full stop inside quotation
+    marks does not end one."""
     begin = _skip_space(text, start, end)
-    for stop in _SENTENCE_END.finditer(text, start, end):
+    for stop in sentence_ends(text, start, end):
         cut = stop.end()
-        if cut <= begin or _is_abbreviation(text, begin, stop.start()):
+        if cut <= begin:
             continue
         if any(s.start < stop.start() and stop.end() < s.end for s in segments):
             continue
@@ -421,22 +412,6 @@ def sentence_spans(
         stop -= 1
     if stop > begin:
         yield begin, stop
-
-
-def _is_abbreviation(text: str, begin: int, period: int) -> bool:
-    if text[period] != ".":
-        return False
-    word_start = period
-    while (
-        word_start > begin
-        and not text[word_start - 1].isspace()
-        and text[word_start - 1] not in '(“"'
-    ):
-        word_start -= 1
-    word = text[word_start:period].lower()
-    if word == "no":  # “No. 2” abbreviates number; “said no.” ends a sentence
-        return text[period + 1 : period + 3].strip()[:1].isdigit()
-    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
 def _paragraph_quotes(
@@ -595,10 +570,11 @@ def _words(text: str, begin: int, stop: int, inside: list[_Segment]) -> list[_Wo
             words[-1] = words[-1]._replace(quoted_gap_after=True)
         for match in _WORD.finditer(text, stretch_start, stretch_end):
             word = match.group()
-            bare = word.strip(_WORD_EDGES).lower()
+            stripped = word.strip(_WORD_EDGES)
+            bare = stripped.lower()
             last = word[-1]
             ends_clause = last in ",;:!?)—–" or (
-                last == "." and len(bare) > 1 and bare not in ABBREVIATIONS
+                last == "." and len(bare) > 1 and not is_abbreviation(stripped)
             )
             start, end = match.span()
             words.append(
@@ -1318,8 +1294,9 @@ def _trim_end(text: str, start: int, end: int) -> int:
 def _strip_end(word: _Word) -> int:
     """The end of ``word`` without trailing punctuation (an abbreviation keeps its full stop)."""
     end = word.end
+    abbreviated = is_abbreviation(word.text.strip(_WORD_EDGES))
     while end > word.start and word.text[end - word.start - 1] in ',;:.!?"”’)':
-        if word.text[end - word.start - 1] == "." and word.bare in ABBREVIATIONS:
+        if word.text[end - word.start - 1] == "." and abbreviated:
             break
         end -= 1
     return end

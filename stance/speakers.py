@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from stance.records import Quote, Span, Speaker, SpeakerKind
+from stance.text import PARAGRAPH, UPPER, sentence_of, sentence_starts
 
 # --- Lexicons -------------------------------------------------------------------------------
 
@@ -71,6 +72,10 @@ TITLE_ABBREVIATIONS = {
     "capt": "captain", "sgt": "sergeant", "adm": "admiral", "atty": "attorney",
 }  # fmt: skip
 NAME_SUFFIXES = _lexicon("jr sr ii iii iv")
+# Abbreviations that belong to a name ("Sen. Ted Cruz", "Martin Luther King Jr.", "Acme Inc.").
+NAME_ABBREVIATIONS = _lexicon("""
+    mr mrs ms dr sen rep gov gen lt col sgt capt prof rev jr sr st adm maj cmdr inc corp co
+""")  # fmt: skip
 # Capitalised words that open sentences rather than names ("The", "But", "Overall").
 FUNCTION_WORDS = _lexicon("""
     the a an in on at but and or if when while after before as this that these those it he she
@@ -192,14 +197,11 @@ FIRST_NAMES = MALE_FIRST_NAMES | FEMALE_FIRST_NAMES
 
 # --- Patterns ---------------------------------------------------------------------------------
 
-_UPPER = "A-ZÀ-ÖØ-Þ"
-_ABBREVIATIONS = (
-    "Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Jr|Sr|St|Adm|Maj|Cmdr|Inc|Corp|Co"
-)
+_NAME_ABBREVIATIONS = "|".join(sorted(w.capitalize() for w in NAME_ABBREVIATIONS))
 # One capitalised token: an abbreviation (U.S., Sen., J.), or a word ("Soo-yeon", "O'Neil").
 _TOKEN = (
-    rf"(?:(?:[{_UPPER}]\.){{2,}}|(?:{_ABBREVIATIONS})\.|[{_UPPER}]\.(?!\w)"
-    rf"|[{_UPPER}][\w\-]*(?:['’][{_UPPER}][\w\-]*)?)"
+    rf"(?:(?:[{UPPER}]\.){{2,}}|(?:{_NAME_ABBREVIATIONS})\.|[{UPPER}]\.(?!\w)"
+    rf"|[{UPPER}][\w\-]*(?:['’][{UPPER}][\w\-]*)?)"
 )
 _CONNECTOR = "|".join(re.escape(c) for c in sorted(CONNECTORS, key=len, reverse=True))
 _GAP = r"[ \u00a0]"
@@ -210,11 +212,11 @@ _NOT_FUNCTION = (
     + r")\b)"
 )
 NAME_RUN_RE = re.compile(
-    rf"(?<![\w\-’'.])(?=[{_UPPER}]){_NOT_FUNCTION}{_TOKEN}(?:{_GAP}(?:(?:{_CONNECTOR}){_GAP})?{_NOT_FUNCTION}{_TOKEN})*"
+    rf"(?<![\w\-’'.])(?=[{UPPER}]){_NOT_FUNCTION}{_TOKEN}(?:{_GAP}(?:(?:{_CONNECTOR}){_GAP})?{_NOT_FUNCTION}{_TOKEN})*"
 )
 TOKEN_RE = re.compile(r"\S+")
-ACRONYM_RE = re.compile(rf"^[{_UPPER}]{{2,6}}s?$")
-PARENTHESISED_ACRONYM_RE = re.compile(rf"\s*\(([{_UPPER}]{{2,6}})\)")
+ACRONYM_RE = re.compile(rf"^[{UPPER}]{{2,6}}s?$")
+PARENTHESISED_ACRONYM_RE = re.compile(rf"\s*\(([{UPPER}]{{2,6}})\)")
 FOLLOWING_HEAD_RE = re.compile(r"[ \u00a0]([a-z]+)\b")
 STATE_AFTER_RE = re.compile(r",\s+([A-Z][a-z]+(?: [A-Z][a-z]+)?)")
 # ", ACLU legislative counsel," / ", the secretary general of the United Nations," after a name.
@@ -225,14 +227,6 @@ LEADING_DETERMINER_RE = re.compile(r"^(?:the|a|an|his|her|their|its)\s+", re.IGN
 WORD_RE = re.compile(r"[\w\-’']+")
 LOWERCASE_WORD_RE = re.compile(r"(?<![\w\-])[a-z]{2,}(?![\w\-])")
 GENDER_PRONOUN_RE = re.compile(r"\b(he|his|him|she|her|hers)\b", re.IGNORECASE)
-# Where a new sentence starts: after . ! ? (not the dot of "Mr.", "J." or "U.S.") or a line break.
-_NOT_ABBREVIATED = (
-    "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS.split("|")) + rf"(?<!\b[{_UPPER}]\.)"
-)
-SENTENCE_BREAK_RE = re.compile(
-    rf"(?:[!?]|\.{_NOT_ABBREVIATED})[”\"’']?\s+(?=[“\"‘'(]?[{_UPPER}0-9])|\n+"
-)
-PARAGRAPH_RE = re.compile(r"[^\n]*\S[^\n]*")
 DATELINE_RE = re.compile(r"(?m)^[A-Z][A-Z.'\-]+(?=[ \u00a0]*(?:,|[—–-]|\())")
 COORDINATION_RE = re.compile(r",?\s+(?:and|&)\s+|,\s+")
 POSSESSIVE_END_RE = re.compile(r"['’]s?$")
@@ -612,7 +606,7 @@ class _Inventory:
         self.timeline: list[tuple[int, int]] = []  # (position, entity index), sorted
         self.quoted = quoted  # direct-quote interiors: names there are not antecedents
         self.quoted_starts = [s for s, _ in quoted]
-        self.sentence_starts = [0] + [m.end() for m in SENTENCE_BREAK_RE.finditer(text)]
+        self.sentence_starts = sentence_starts(text)
         # Lone capitalised words inside sentences (a sentence's first word may be any word).
         self.lone_counts = Counter(
             o.words[0]
@@ -898,7 +892,7 @@ class _Inventory:
         self.timeline.insert(bisect_left(self.timeline, position), position)
 
     def sentence_of(self, position: int) -> int:
-        return bisect_right(self.sentence_starts, position) - 1
+        return sentence_of(self.sentence_starts, position)
 
     def subject_before(self, position: int, accept) -> int | None:
         """The antecedent of a pronoun at ``position``: in the nearest sentence (this one or an
@@ -1134,7 +1128,7 @@ def resolve_speakers(text: str, quotes: Sequence[Quote]) -> tuple[list[Quote], l
         (part.start, part.end) for quote in quotes if quote.kind == "direct" for part in quote.parts
     )
     inventory = _Inventory(text, quoted)
-    paragraph_starts = [m.start() for m in PARAGRAPH_RE.finditer(text)] or [0]
+    paragraph_starts = [m.start() for m in PARAGRAPH.finditer(text)] or [0]
     order = sorted(
         range(len(quotes)),
         key=lambda i: quotes[i].mention.start if quotes[i].mention else quotes[i].start,

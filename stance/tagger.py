@@ -17,7 +17,6 @@ Training lives in `stance.tagger_training`; this module only loads, runs and sav
 
 from __future__ import annotations
 
-import bisect
 import functools
 import importlib.metadata
 import json
@@ -43,6 +42,7 @@ from stance.encoder import (
 from stance.errors import ModelError
 from stance.quotes import describing_participle
 from stance.records import Quote, QuoteKind, Span
+from stance.text import sentence_of, sentence_starts
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +74,6 @@ DOUBLE_QUOTE_MARKS = "\"“”„«»"
 OPENING_QUOTE_MARKS = "\"“„«‘"
 CLOSING_QUOTE_MARKS = "\"”»’"
 TRAILING_PUNCTUATION = ".,;:!?—–-"
-# A sentence ends at . ! or ? (optionally followed by closing marks) before white space, or at a
-# line break; good enough to keep attribution links within neighbouring sentences.
-SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+|\n+")
 ATTRIBUTION_GAP = re.compile(r"[\s\W]*", re.UNICODE)
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -195,15 +192,6 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def sentence_starts(text: str) -> list[int]:
-    """Start offsets of the sentences of ``text``, ascending."""
-    return [0] + [match.end() for match in SENTENCE_END.finditer(text)]
-
-
-def _sentence_of(starts: list[int], offset: int) -> int:
-    return bisect.bisect_right(starts, offset) - 1
-
-
 def quote_kind(text: str, parts: Sequence[Span]) -> QuoteKind:
     """``direct`` when every part is inside quote marks, ``mixed`` when some quoted words are,
     else ``indirect``."""
@@ -261,7 +249,7 @@ def _nearest(
     for candidate in candidates:
         if any(_overlaps(candidate, anchor) for anchor in anchors):
             continue
-        if _sentence_of(sentences, candidate.start) not in allowed:
+        if sentence_of(sentences, candidate.start) not in allowed:
             continue
         gap = min(_gap(candidate, anchor) for anchor in anchors)
         if gap < best_gap:
@@ -279,7 +267,7 @@ def bridge_fragments(text: str, contents: Sequence[Span], attributions: Sequence
             last = joined[-1]
             if (
                 content.start - last.end <= MAX_FRAGMENT_GAP_CHARS
-                and _sentence_of(sentences, last.start) == _sentence_of(sentences, content.start)
+                and sentence_of(sentences, last.start) == sentence_of(sentences, content.start)
                 and not any(last.end <= s.start and s.end <= content.start for s in attributions)
             ):
                 joined[-1] = Span.of(text, last.start, content.end)
@@ -303,8 +291,8 @@ def assemble_quotes(text: str, tagged: TaggedText) -> list[Quote]:
     sentences = sentence_starts(text)
     quotes = []
     for parts in groups:
-        first = _sentence_of(sentences, parts[0].start)
-        last = _sentence_of(sentences, parts[-1].end - 1)
+        first = sentence_of(sentences, parts[0].start)
+        last = sentence_of(sentences, parts[-1].end - 1)
         allowed = range(first - 1, last + 2)
         cue = _nearest(cues, parts, sentences, allowed)
         # The speaker is named next to the cue ("the agency said", "said Smith").
