@@ -15,7 +15,11 @@ Reads the shared stance corpora by path and writes, OUTSIDE the repository's tra
   article (sha256 of ``"val:" + article`` mod 10 == 0 is validation), so the shipped model can list
   the immigration rows twice for weight without a validation row also being a training row;
 - ``gwsd_test.jsonl``: the GWSD rows of the held-out annotation groups (the ``gwsd-<a>_<b>`` id
-  prefix).
+  prefix);
+- ``immigration_unlabelled.jsonl``: the other attributions of the PolNeAR articles in
+  ``immigration_fit.jsonl`` (``../polnear/train.jsonl`` beside DATA_DIR), unlabelled, with the
+  inputs `stance analyze` would give them (speaker as written, cue, paragraph context), for
+  `stance train --teacher … --unlabelled …`. No validation or held-out article contributes.
 
 A group is held out when the sha256 of its key falls in the lowest ``HELD_OUT_PERCENT`` of the
 range, so the split depends only on the keys, not on file order or a random generator.
@@ -73,10 +77,47 @@ def make_splits(data_dir: Path) -> dict[str, list[dict]]:
     return splits
 
 
+def unlabelled_attributions(polnear_path: Path, fit: list[dict]) -> list[dict]:
+    """The PolNeAR attributions of ``fit``'s articles that have no stance label, as statements."""
+    from stance.classify import stance_input
+    from stance.records import Quote, Span
+
+    labelled = {row["id"] for row in fit}
+    articles = {row["article"] for row in fit if row.get("article")}
+    rows = []
+    for document in read_jsonl(polnear_path):
+        if document["id"] not in articles:
+            continue
+        text = document["text"]
+        for number, attribution in enumerate(document["quotes"]):
+            row_id = f"polnear-train-{document['id']}-{number}"
+            if row_id in labelled or not attribution["content"]:
+                continue
+            parts = tuple(Span(part["start"], part["end"], part["text"]) for part in attribution["content"])
+            sources = attribution["source"] or [None]
+            cues = attribution["cue"] or [None]
+            quote = Quote(
+                start=parts[0].start,
+                end=parts[-1].end,
+                text=text[parts[0].start : parts[-1].end],
+                kind=attribution["kind"],
+                parts=parts,
+                cue=cues[0] and Span(cues[0]["start"], cues[0]["end"], cues[0]["text"]),
+                mention=sources[0] and Span(sources[0]["start"], sources[0]["end"], sources[0]["text"]),
+                speaker=attribution.get("resolved_speaker"),
+            )
+            item = stance_input(text, quote, "immigration enforcement")
+            rows.append({"id": row_id, "article": document["id"], **{k: v for k, v in vars(item).items() if v}})
+    return rows
+
+
 def main(data_dir: str, out_dir: str) -> None:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    for name, rows in make_splits(Path(data_dir)).items():
+    splits = make_splits(Path(data_dir))
+    polnear = Path(data_dir).parent / "polnear" / "train.jsonl"
+    splits["immigration_unlabelled.jsonl"] = unlabelled_attributions(polnear, splits["immigration_fit.jsonl"])
+    for name, rows in splits.items():
         with (out / name).open("w", encoding="utf-8") as stream:
             stream.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
         print(f"{out / name}: {len(rows)} rows")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from stance.records import STANCE_LABELS, StanceInput
 logger = logging.getLogger(__name__)
 
 REQUIRED_FIELDS = ("text", "target", "label")
+UNLABELLED_FIELDS = ("text", "target")
 DATA_SUFFIXES = (".jsonl", ".json", ".csv")
 
 # progress(phase, done, total): phase is "epoch N" while training, "validation" while scoring.
@@ -59,9 +60,9 @@ class TrainingArguments:
     freeze_embeddings: bool = True
     frozen_layers: int = 2
     validation_fraction: float = 0.1
-    # Share of training statements shown with the speaker hidden ("someone"), redrawn each epoch,
-    # so the model learns what was said rather than who tends to say it.
-    speaker_dropout: float = 0.0
+    # With teachers, a labelled statement's target is this much the teachers' mean probabilities and
+    # the rest its gold label; an unlabelled statement's target is the teachers' probabilities.
+    teacher_weight: float = 0.5
     seed: int = 13
     # Matrix products in bfloat16 (torch autocast) where the hardware has units for it: see
     # `stance.devices`. Weights and optimizer state stay float32.
@@ -99,11 +100,43 @@ def read_labelled(paths: Sequence[str | Path]) -> list[LabelledStatement]:
     return rows
 
 
+def read_unlabelled(paths: Sequence[str | Path]) -> list[StanceInput]:
+    """Read statements without labels (``text``, ``target``; ``speaker``, ``cue``, ``context``
+    optional) for distillation: the teachers label them. Raises `DataError` like `read_labelled`."""
+    return [_statement_input(row) for path in map(Path, paths) for _, row in _rows(path, UNLABELLED_FIELDS)]
+
+
+def _statement_input(row: dict) -> StanceInput:
+    return StanceInput(
+        target=row["target"].strip(),
+        text=row["text"].strip(),
+        speaker=_optional(row.get("speaker")),
+        context=_optional(row.get("context")),
+        cue=_optional(row.get("cue")),
+    )
+
+
 def _read_labelled_file(path: Path) -> list[LabelledStatement]:
+    statements = []
+    for origin, row in _rows(path, REQUIRED_FIELDS):
+        label = row["label"].strip().lower()
+        if label not in STANCE_LABELS:
+            raise DataError(f"{origin}: expected a label in {list(STANCE_LABELS)}, found {row['label']!r}")
+        statements.append(
+            LabelledStatement(
+                input=_statement_input(row), label=label, dataset=_optional(row.get("dataset")), origin=origin
+            )
+        )
+    return statements
+
+
+def _rows(path: Path, required: Sequence[str]) -> Iterator[tuple[str, dict]]:
+    """``(origin, row)`` for every row of a JSONL/CSV file, read with `datasets`; ``origin`` is
+    ``file:line``. Raises `DataError` on an unreadable file, a missing column or an empty field."""
     from datasets import Dataset
 
     if not path.is_file():
-        raise DataError(f"{path}: no such file; expected a JSONL or CSV file of labelled statements")
+        raise DataError(f"{path}: no such file; expected a JSONL or CSV file of statements")
     suffix = path.suffix.lower()
     if suffix not in DATA_SUFFIXES:
         raise DataError(f"{path}: expected a .jsonl or .csv file, found {suffix or 'no suffix'}")
@@ -111,39 +144,21 @@ def _read_labelled_file(path: Path) -> list[LabelledStatement]:
         table = Dataset.from_csv(str(path)) if suffix == ".csv" else Dataset.from_json(str(path))
     except Exception as error:  # datasets/pyarrow raise many kinds on malformed files
         raise DataError(f"{path}: can't read it as {suffix[1:].upper()}: {error}") from None
-    missing = [name for name in REQUIRED_FIELDS if name not in table.column_names]
+    missing = [name for name in required if name not in table.column_names]
     if missing:
         raise DataError(
-            f"{path}: expected the columns {list(REQUIRED_FIELDS)} (speaker, cue, context, dataset optional), "
+            f"{path}: expected the columns {list(required)} (speaker, cue, context, dataset optional), "
             f"found {table.column_names}; add {missing}"
         )
+    if not len(table):
+        raise DataError(f"{path}: expected rows, found none")
     first_line = 2 if suffix == ".csv" else 1  # CSV line 1 is the header
-    statements = []
     for number, row in enumerate(table, start=first_line):
         origin = f"{path}:{number}"
-        for name in REQUIRED_FIELDS:
+        for name in required:
             if not isinstance(row[name], str) or not row[name].strip():
                 raise DataError(f"{origin}: expected a non-empty `{name}`, found {row[name]!r}; fill it or drop the row")
-        label = row["label"].strip().lower()
-        if label not in STANCE_LABELS:
-            raise DataError(f"{origin}: expected a label in {list(STANCE_LABELS)}, found {row['label']!r}")
-        statements.append(
-            LabelledStatement(
-                input=StanceInput(
-                    target=row["target"].strip(),
-                    text=row["text"].strip(),
-                    speaker=_optional(row.get("speaker")),
-                    context=_optional(row.get("context")),
-                    cue=_optional(row.get("cue")),
-                ),
-                label=label,
-                dataset=_optional(row.get("dataset")),
-                origin=origin,
-            )
-        )
-    if not statements:
-        raise DataError(f"{path}: expected labelled rows, found none")
-    return statements
+        yield origin, row
 
 
 def _optional(value) -> str | None:
@@ -171,6 +186,8 @@ def train(
     *,
     base_model: str | Path | None = None,
     validation: Sequence[LabelledStatement] | None = None,
+    teachers: Sequence = (),
+    unlabelled: Sequence[StanceInput] = (),
     progress: Progress | None = None,
     on_epoch: Callable[[EpochReport], None] | None = None,
 ):
@@ -178,7 +195,10 @@ def train(
 
     Without ``validation``, ``args.validation_fraction`` of ``statements`` is held out (seeded).
     The epoch with the best validation macro-F1 is kept (the last one without validation).
-    ``progress`` is called after every step and ``on_epoch`` after every epoch.
+    ``teachers`` (loaded stance models, e.g. fine-tuned runs or a hub NLI model) distil their mean
+    probabilities into the model, on ``statements`` (see `soft_targets`) and on ``unlabelled``
+    statements, which need them. ``progress`` is called after every step and ``on_epoch`` after
+    every epoch.
     """
     import torch
     from transformers import get_linear_schedule_with_warmup
@@ -190,11 +210,16 @@ def train(
         statements, validation = split_validation(statements, args.validation_fraction, args.seed)
     if not statements:
         raise DataError("expected at least one training row, found none")
+    if unlabelled and not teachers:
+        raise DataError("unlabelled statements need a teacher model to label them; pass one")
     classifier = initial_classifier(base_model, args)
     model = classifier.model
     _freeze(model, args)
-    label_ids = {label: i for i, label in enumerate(classifier.labels)}
     bf16 = uses_bf16(args.precision, model.device.type)
+    inputs = [row.input for row in statements] + list(unlabelled)
+    gold = [row.label for row in statements] + [None] * len(unlabelled)
+    taught = teacher_probabilities(teachers, inputs) if teachers else None
+    targets = torch.tensor(soft_targets(gold, taught, classifier.labels, args.teacher_weight), device=model.device)
 
     head = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("classifier")]
     body = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("classifier")]
@@ -202,35 +227,32 @@ def train(
         [{"params": body, "lr": args.learning_rate}, {"params": head, "lr": args.head_learning_rate}],
         weight_decay=args.weight_decay,
     )
-    steps_per_epoch = -(-len(statements) // args.batch_size)
+    steps_per_epoch = -(-len(inputs) // args.batch_size)
     total_steps = steps_per_epoch * args.epochs
     scheduler = get_linear_schedule_with_warmup(optimizer, int(total_steps * args.warmup_ratio), total_steps)
 
-    result = TrainingResult(classifier, examples={"train": len(statements), "validation": len(validation)})
+    examples = {"train": len(statements), "validation": len(validation)}
+    result = TrainingResult(classifier, examples=examples | ({"unlabelled": len(unlabelled)} if unlabelled else {}))
     best_score, best_state = None, None
     for epoch in range(1, args.epochs + 1):
         started = time.monotonic()
         model.train()
-        order = list(range(len(statements)))
+        order = list(range(len(inputs)))
         random.Random(args.seed + epoch).shuffle(order)
-        hide_speaker = random.Random(f"{args.seed}-speakers-{epoch}")
         losses = []
         for step in range(steps_per_epoch):
-            batch = [statements[i] for i in order[step * args.batch_size : (step + 1) * args.batch_size]]
-            inputs = [
-                replace(row.input, speaker=None) if hide_speaker.random() < args.speaker_dropout else row.input
-                for row in batch
-            ]
+            batch = order[step * args.batch_size : (step + 1) * args.batch_size]
             features = classifier.tokenizer(
-                *zip(*classifier.encode_pairs(inputs), strict=True),
+                *zip(*classifier.encode_pairs([inputs[i] for i in batch]), strict=True),
                 truncation="only_second",
                 max_length=args.max_length,
                 padding="longest",
                 return_tensors="pt",
             ).to(model.device)
-            labels = torch.tensor([label_ids[row.label] for row in batch], device=model.device)
             with autocast(bf16, model.device.type):
-                loss = model(**features, labels=labels).loss
+                logits = model(**features).logits
+            # Cross-entropy with soft targets: with one-hot targets (no teacher) the usual loss.
+            loss = -(targets[batch] * torch.log_softmax(logits.float(), dim=-1)).sum(dim=-1).mean()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(body + head, 1.0)
             optimizer.step()
@@ -255,6 +277,36 @@ def train(
         model.load_state_dict(best_state)
     model.eval()
     return result
+
+
+def teacher_probabilities(teachers: Sequence, inputs: Sequence[StanceInput]) -> list[dict[str, float]]:
+    """The teachers' mean ``{label: probability}`` for every input (batched, teachers in turn)."""
+    per_teacher = [teacher.predict_proba(inputs, batch_size=64) for teacher in teachers]
+    return [
+        {label: sum(scores[label] for scores in row) / len(row) for label in STANCE_LABELS}
+        for row in zip(*per_teacher, strict=True)
+    ]
+
+
+def soft_targets(
+    gold: Sequence[str | None],
+    taught: Sequence[dict[str, float]] | None,
+    labels: Sequence[str],
+    teacher_weight: float,
+) -> list[list[float]]:
+    """Training targets over ``labels``: one-hot gold labels, mixed with the teachers'
+    probabilities (``teacher_weight`` of them) when there are teachers; the teachers'
+    probabilities alone for a statement without a gold label (None)."""
+    targets = []
+    for i, label in enumerate(gold):
+        one_hot = [float(name == label) for name in labels]
+        if taught is None:
+            targets.append(one_hot)
+        elif label is None:
+            targets.append([taught[i][name] for name in labels])
+        else:
+            targets.append([(1 - teacher_weight) * hot + teacher_weight * taught[i][name] for hot, name in zip(one_hot, labels)])
+    return targets
 
 
 def initial_classifier(base_model: str | Path | None, args: TrainingArguments):
@@ -325,6 +377,8 @@ def save_trained(
     command: str | None = None,
     evaluations: dict[str, dict] | None = None,
     notes: str | None = None,
+    teachers: Sequence[str] = (),
+    unlabelled: Sequence[str | Path] = (),
 ) -> Path:
     """Save the model, its training arguments and history, and a generated README.md model card.
 
@@ -336,6 +390,7 @@ def save_trained(
     training = {
         "arguments": args.to_dict(),
         "data": [str(path) for path in data],
+        **({"teachers": list(teachers), "unlabelled": [str(path) for path in unlabelled]} if teachers else {}),
         "examples": result.examples,
         "best_epoch": result.best_epoch,
         "history": [asdict(report) for report in result.history],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,15 @@ from stance.classify import StanceClassifier, load_model
 from stance.cli import app
 from stance.errors import DataError, ModelError
 from stance.records import STANCE_LABELS
-from stance.training import TrainingArguments, read_labelled, save_trained, split_validation, train
+from stance.training import (
+    TrainingArguments,
+    read_labelled,
+    read_unlabelled,
+    save_trained,
+    soft_targets,
+    split_validation,
+    train,
+)
 
 TINY_STANCE_EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "stance-train-example.jsonl"
 TINY_ARGS = TrainingArguments(epochs=2, batch_size=8, max_length=48, frozen_layers=0, validation_fraction=0.2)
@@ -144,18 +151,39 @@ def test_training_cli_bad_label_exits_with_usage_error(tmp_path):
     assert "rows.jsonl:1" in str(result.exception)
 
 
-@pytest.mark.parametrize("dropout", [0.0, 0.5, 1.0])
-def test_training_speaker_dropout_hides_that_share_of_speakers(monkeypatch, tiny_encoder_dir, dropout):
-    seen = []
-    encode_pairs = StanceClassifier.encode_pairs
+def test_training_soft_targets_mix_gold_and_teachers():
+    labels = ("favor", "against", "neutral")
+    taught = [{"favor": 0.6, "against": 0.2, "neutral": 0.2}, {"favor": 0.1, "against": 0.1, "neutral": 0.8}]
+    assert soft_targets(["against", "favor"], None, labels, 0.5) == [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]
+    mixed = soft_targets(["against", None], taught, labels, 0.5)
+    assert mixed[0] == pytest.approx([0.3, 0.6, 0.1]) and mixed[1] == pytest.approx([0.1, 0.1, 0.8])
 
-    def spy(self, inputs):
-        seen.extend(item.speaker for item in inputs)
-        return encode_pairs(self, inputs)
 
-    monkeypatch.setattr(StanceClassifier, "encode_pairs", spy)
-    rows = [row for row in read_labelled([TINY_STANCE_EXAMPLE]) if row.input.speaker]
-    args = replace(TINY_ARGS, speaker_dropout=dropout, validation_fraction=0.0)  # validation shows every speaker
-    train(rows, args, base_model=tiny_encoder_dir)
-    hidden = sum(speaker is None for speaker in seen) / len(seen)
-    assert {0.0: hidden == 0.0, 0.5: 0.2 < hidden < 0.8, 1.0: hidden == 1.0}[dropout]
+def test_training_distils_teachers_on_labelled_and_unlabelled_statements(tmp_path, tiny_encoder_dir, tiny_stance_dir):
+    unlabelled = tmp_path / "unlabelled.jsonl"
+    unlabelled.write_text(
+        '{"text": "The wall must be built.", "target": "immigration enforcement", "speaker": "A senator"}\n'
+        '{"text": "Deportations tear families apart.", "target": "immigration enforcement"}\n',
+        encoding="utf-8",
+    )
+    rows = read_labelled([TINY_STANCE_EXAMPLE])
+    extra = read_unlabelled([unlabelled])
+    assert [item.speaker for item in extra] == ["A senator", None]
+    with pytest.raises(DataError, match="need a teacher"):
+        train(rows, TINY_ARGS, base_model=tiny_encoder_dir, unlabelled=extra)
+    teacher = load_model(tiny_stance_dir, precision="fp32")
+    result = train(rows, TINY_ARGS, base_model=tiny_encoder_dir, teachers=[teacher], unlabelled=extra)
+    assert result.examples == {"train": 24, "validation": 6, "unlabelled": 2}
+
+    output = tmp_path / "distilled"
+    cli = CliRunner().invoke(
+        app,
+        ["train", str(TINY_STANCE_EXAMPLE), "--output", str(output), "--base-model", str(tiny_encoder_dir),
+         "--epochs", "1", "--max-length", "48", "--frozen-layers", "0", "--teacher", str(tiny_stance_dir),
+         "--unlabelled", str(unlabelled), "--teacher-weight", "0.7"],
+    )
+    assert cli.exit_code == 0, cli.output
+    training = json.loads((output / "stance_config.json").read_text())["training"]
+    assert training["teachers"] == [str(tiny_stance_dir)] and training["unlabelled"] == [str(unlabelled)]
+    assert f"--teacher {tiny_stance_dir} --unlabelled {unlabelled}" in training["command"]
+    assert "--teacher-weight 0.7" in training["command"] and training["arguments"]["teacher_weight"] == 0.7

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from stance.cli import app
 from stance.cli.common import Precision
-from stance.training import EpochReport, TrainingArguments, read_labelled, save_trained, train
+from stance.training import EpochReport, TrainingArguments, read_labelled, read_unlabelled, save_trained, train
 
 DEFAULTS = TrainingArguments()
 
@@ -30,6 +30,17 @@ def train_cli(
     validation: list[Path] = typer.Option(
         [], help="Validation files (default: a seeded share of DATA).", exists=True, dir_okay=False
     ),
+    teacher: list[str] = typer.Option(
+        [], "--teacher", help="Distil this stance model (folder, models/ name or hub id; NLI models too) into the "
+        "new one; repeat for an ensemble, whose mean probabilities are used.",
+    ),
+    unlabelled: list[Path] = typer.Option(
+        [], "--unlabelled", help="Statements without labels (text, target; speaker, cue, context optional) that "
+        "the teachers label for training.", exists=True, dir_okay=False,
+    ),
+    teacher_weight: float = typer.Option(
+        DEFAULTS.teacher_weight, min=0.0, max=1.0, help="Share of a labelled statement's target taken from the teachers."
+    ),
     evaluate: list[Path] = typer.Option(
         [], "--evaluate", help="Held-out gold files scored after training; figures go into the model card.",
         exists=True, dir_okay=False,
@@ -43,10 +54,6 @@ def train_cli(
         DEFAULTS.use_context, "--context/--no-context", help="Give the model the text around each statement."
     ),
     validation_fraction: float = typer.Option(DEFAULTS.validation_fraction, min=0.0, max=0.5),
-    speaker_dropout: float = typer.Option(
-        DEFAULTS.speaker_dropout, min=0.0, max=1.0,
-        help="Share of training statements shown without their speaker, so the model relies on what was said.",
-    ),
     seed: int = typer.Option(DEFAULTS.seed),
     precision: Precision = typer.Option(
         Precision(DEFAULTS.precision), help="Training precision. auto: bf16 autocast on CUDA and on CPUs with "
@@ -58,6 +65,7 @@ def train_cli(
     ),
 ) -> None:
     """Fine-tune a stance model; prints validation macro-F1 per epoch and writes a model card."""
+    from stance.classify import load_model
     from stance.evaluation.stance import evaluate_stance
 
     args = TrainingArguments(
@@ -68,13 +76,15 @@ def train_cli(
         frozen_layers=frozen_layers,
         use_context=context,
         validation_fraction=validation_fraction,
-        speaker_dropout=speaker_dropout,
+        teacher_weight=teacher_weight,
         seed=seed,
         precision=precision.value,
     )
     console = Console(stderr=True)
     statements = read_labelled(data)
     held = read_labelled(validation) if validation else None
+    extra = read_unlabelled(unlabelled)
+    teachers = [load_model(name) for name in teacher]
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         tasks: dict[str, int] = {}
@@ -88,30 +98,45 @@ def train_cli(
             f1 = "—" if report.validation_macro_f1 is None else f"{report.validation_macro_f1:.3f}"
             bar.console.print(f"epoch {report.epoch}: loss {report.train_loss:.4f}, validation macro-F1 {f1} ({report.seconds:.0f} s)")
 
-        result = train(statements, args, base_model=base_model, validation=held, progress=progress, on_epoch=epoch_done)
+        result = train(
+            statements, args, base_model=base_model, validation=held, teachers=teachers, unlabelled=extra,
+            progress=progress, on_epoch=epoch_done,
+        )
     evaluations = {
         str(path): _summary(evaluate_stance(result.classifier, read_labelled([path]))) for path in evaluate
     }
     for name, scores in evaluations.items():
         console.print(f"{name}: accuracy {scores['accuracy']:.3f}, macro-F1 {scores['macro_f1']:.3f} ({scores['rows']} rows)")
-    command = _command(data, output, base_model, validation, evaluate, notes, args)
+    command = _command(data, output, base_model, validation, evaluate, notes, args, teacher, unlabelled)
     card_notes = notes.read_text(encoding="utf-8") if notes else None
-    folder = save_trained(result, output, args, data=data, command=command, evaluations=evaluations, notes=card_notes)
+    folder = save_trained(
+        result, output, args, data=data, command=command, evaluations=evaluations, notes=card_notes,
+        teachers=teacher, unlabelled=unlabelled,
+    )
     console.print(f"saved {folder} (kept epoch {result.best_epoch})")
 
 
-def _command(data, output, base_model, validation, evaluate, notes, args: TrainingArguments) -> str:
+def _command(
+    data, output, base_model, validation, evaluate, notes, args: TrainingArguments, teachers=(), unlabelled=()
+) -> str:
     """The `stance train` command line that reproduces this run, for the model card."""
     words = ["stance", "train", *map(str, data), "--output", str(output)]
     if base_model:
         words += ["--base-model", base_model]
-    for option, paths in (("--validation", validation), ("--evaluate", evaluate)):
-        for path in paths:
-            words += [option, str(path)]
+    for option, values in (
+        ("--validation", validation), ("--evaluate", evaluate), ("--teacher", teachers), ("--unlabelled", unlabelled)
+    ):
+        for value in values:
+            words += [option, str(value)]
     if notes:
         words += ["--notes", str(notes)]
-    for name in ("epochs", "batch_size", "learning_rate", "max_length", "frozen_layers", "validation_fraction", "seed"):
+    names = ["epochs", "batch_size", "learning_rate", "max_length", "frozen_layers", "validation_fraction", "seed"]
+    names += ["precision"] if args.precision != DEFAULTS.precision else []
+    names += ["teacher_weight"] if teachers else []
+    for name in names:
         words += ["--" + name.replace("_", "-"), str(getattr(args, name))]
+    if not args.use_context:
+        words.append("--no-context")
     return shlex.join(words)
 
 
