@@ -57,7 +57,7 @@ def train_cli(
     seed: int = typer.Option(DEFAULTS.seed),
     precision: Precision = typer.Option(
         Precision(DEFAULTS.precision), help="Training precision. auto: bf16 autocast on CUDA and on CPUs with "
-        "AMX/AVX512-BF16 (about twice as fast there), else fp32.",
+        "AMX/AVX512-BF16 (1.4x faster per step on a 2-core AMX Xeon), else fp32.",
     ),
     notes: Path | None = typer.Option(
         None, help="Markdown added to the model card (where the data came from, how it was split).",
