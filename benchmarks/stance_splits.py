@@ -21,6 +21,10 @@ Reads the shared stance corpora by path and writes, OUTSIDE the repository's tra
   inputs `stance analyze` would give them (speaker as written, cue, paragraph context), for
   `stance train --teacher … --unlabelled …`. No validation or held-out article contributes.
 
+Every immigration row gets a ``group`` field, its article (PolNeAR ``article`` or the page's
+``source_url``): `stance evaluate stance` resamples an article's statements together for its
+bootstrap intervals. GWSD rows have no article, so they are resampled one by one.
+
 A group is held out when the sha256 of its key falls in the lowest ``HELD_OUT_PERCENT`` of the
 range, so the split depends only on the keys, not on file order or a random generator.
 """
@@ -74,7 +78,12 @@ def make_splits(data_dir: Path) -> dict[str, list[dict]]:
     for row in gwsd:
         splits["gwsd_test.jsonl" if held_out(group_key(row)) else "multitarget_train.jsonl"].append(row)
     splits["multitarget_train.jsonl"] += random.Random(SAMPLE_SEED).sample(others, min(OTHER_TARGET_ROWS, len(others)))
-    return splits
+    return {name: [_with_article_group(row) for row in rows] for name, rows in splits.items()}
+
+
+def _with_article_group(row: dict) -> dict:
+    article = row.get("article") or row.get("source_url")
+    return {**row, "group": article} if article else row
 
 
 def unlabelled_attributions(polnear_path: Path, fit: list[dict]) -> list[dict]:

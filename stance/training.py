@@ -35,12 +35,14 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class LabelledStatement:
-    """One row of training or evaluation data; ``origin`` is ``file:line``."""
+    """One row of training or evaluation data; ``origin`` is ``file:line``; ``group`` the article
+    (or other unit) the statement came from, which evaluation resamples as a whole."""
 
     input: StanceInput
     label: str
     dataset: str | None
     origin: str
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,11 @@ def _read_labelled_file(path: Path) -> list[LabelledStatement]:
             raise DataError(f"{origin}: expected a label in {list(STANCE_LABELS)}, found {row['label']!r}")
         statements.append(
             LabelledStatement(
-                input=_statement_input(row), label=label, dataset=_optional(row.get("dataset")), origin=origin
+                input=_statement_input(row),
+                label=label,
+                dataset=_optional(row.get("dataset")),
+                origin=origin,
+                group=_optional(row.get("group") or row.get("article")),
             )
         )
     return statements
@@ -168,16 +174,33 @@ def _optional(value) -> str | None:
 def split_validation(
     statements: Sequence[LabelledStatement], fraction: float, seed: int
 ) -> tuple[list[LabelledStatement], list[LabelledStatement]]:
-    """A seeded random (train, validation) split; no validation when ``fraction`` is 0."""
-    order = list(range(len(statements)))
-    random.Random(seed).shuffle(order)
+    """A seeded random (train, validation) split; no validation when ``fraction`` is 0.
+
+    Whole groups (articles) go to one side, so validation never scores an article the model
+    trained on; statements without a group are units of their own.
+    """
     size = int(round(len(statements) * fraction)) if fraction > 0 else 0
     size = min(size, len(statements) - 1)
-    held = set(order[:size])
+    units = list(statement_groups(statements).values())
+    random.Random(seed).shuffle(units)
+    held: set[int] = set()
+    for unit in units:
+        if len(held) >= size:
+            break
+        if len(held) + len(unit) < len(statements):
+            held.update(unit)
     return (
         [row for i, row in enumerate(statements) if i not in held],
         [row for i, row in enumerate(statements) if i in held],
     )
+
+
+def statement_groups(statements: Sequence[LabelledStatement]) -> dict:
+    """Indices of ``statements`` by group, in order of first appearance; ungrouped rows alone."""
+    groups: dict = {}
+    for i, row in enumerate(statements):
+        groups.setdefault(row.group if row.group is not None else ("row", i), []).append(i)
+    return groups
 
 
 def train(
@@ -448,10 +471,23 @@ def model_card(name: str, config, notes: str | None = None) -> str:
     ]
     evaluations = training.get("evaluations") or {}
     if evaluations:
-        lines += ["## Held-out evaluation", "", "| data | rows | accuracy | macro-F1 |", "|---|---|---|---|"]
+        lines += [
+            "## Held-out evaluation",
+            "",
+            "| data | rows | accuracy | macro-F1 | macro-F1, 95% bootstrap interval |",
+            "|---|---|---|---|---|",
+        ]
         for data_name, scores in evaluations.items():
-            lines.append(f"| `{data_name}` | {scores['rows']} | {scores['accuracy']:.3f} | {scores['macro_f1']:.3f} |")
-        lines.append("")
+            interval = (scores.get("intervals") or {}).get("macro_f1")
+            span = f"{interval[0]:.3f}-{interval[1]:.3f}" if interval else "—"
+            lines.append(
+                f"| `{data_name}` | {scores['rows']} | {scores['accuracy']:.3f} | {scores['macro_f1']:.3f} | {span} |"
+            )
+        lines += [
+            "",
+            "Intervals resample the statements of one article together (`stance evaluate stance`).",
+            "",
+        ]
     lines += [
         "## Limits",
         "",

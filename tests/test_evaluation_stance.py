@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from stance.cli import app
-from stance.evaluation.stance import evaluate_stance, label_scores, macro_f1
+from stance.evaluation.stance import bootstrap_intervals, evaluate_stance, label_scores, macro_f1
 from stance.training import read_labelled
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,6 +36,21 @@ def test_evaluation_stance_label_scores(gold, predicted, accuracy, macro):
     assert math.isclose(macro_f1(gold, predicted), macro)
     assert sum(sum(row.values()) for row in scores["confusion"].values()) == len(gold)
     assert all(scores["confusion"][g][p] >= 1 for g, p in zip(gold, predicted))
+
+
+def test_evaluation_stance_bootstrap_resamples_whole_units():
+    # Two articles of 50 statements: one all right, one all wrong. Resampled as articles, a
+    # resample's accuracy is 0, 0.5 or 1; resampled as statements it would stay near 0.5.
+    gold = ["favor"] * 100
+    predicted = ["favor"] * 50 + ["against"] * 50
+    by_article = bootstrap_intervals(gold, predicted, [list(range(50)), list(range(50, 100))])
+    assert by_article["units"] == 2 and by_article["accuracy"] == [0.0, 1.0]
+    by_statement = bootstrap_intervals(gold, predicted, [[i] for i in range(100)])
+    low, high = by_statement["accuracy"]
+    assert 0.35 < low < 0.5 < high < 0.65
+    assert bootstrap_intervals(gold, predicted, [[i] for i in range(100)]) == by_statement  # seeded
+    perfect = bootstrap_intervals(gold, gold, [[i] for i in range(100)], resamples=50)
+    assert perfect["macro_f1"] == [1.0, 1.0] and perfect["resamples"] == 50
 
 
 class LabelEcho:
@@ -67,9 +82,15 @@ def test_evaluation_stance_cli_json_and_table(tiny_stance_dir, tmp_path):
     scores = json.loads(output.read_text())
     assert {"accuracy", "macro_f1", "per_label", "confusion", "by_target"} <= set(scores)
     assert scores["rows"] == 30 and set(scores["per_label"]) == {"favor", "against", "neutral"}
+    low, high = scores["intervals"]["macro_f1"]
+    assert low <= scores["macro_f1"] <= high and scores["intervals"]["units"] == 30
+    assert "intervals" in scores["by_target"]["gun control"]
     table = CliRunner().invoke(app, ["evaluate", "stance", str(EXAMPLE), "--model", str(tiny_stance_dir)])
     assert table.exit_code == 0, table.output
     assert "macro-F1" in table.output and "target: gun control" in table.output and "confusion" in table.output
+    assert "95% interval" in table.output
+    plain = CliRunner().invoke(app, ["evaluate", "stance", str(EXAMPLE), "--model", str(tiny_stance_dir), "--bootstrap", "0"])
+    assert plain.exit_code == 0 and "95% interval" not in plain.output
 
 
 def _held_out_splits() -> dict:

@@ -69,6 +69,21 @@ def test_training_split_validation_is_seeded_and_disjoint():
     assert split_validation(rows, 0.0, seed=1) == (rows, [])
 
 
+def test_training_split_validation_keeps_articles_together(tmp_path):
+    path = tmp_path / "rows.jsonl"
+    rows = [
+        {"text": f"Statement {i}.", "target": "t", "label": "neutral", **({"article": f"a{i // 4}"} if i < 20 else {})}
+        for i in range(30)
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    statements = read_labelled([path])
+    assert statements[0].group == "a0" and statements[25].group is None
+    for seed in range(5):
+        train_rows, held = split_validation(statements, 0.3, seed=seed)
+        assert len(held) >= 9 and len(train_rows) + len(held) == 30
+        assert not {row.group for row in held if row.group} & {row.group for row in train_rows if row.group}
+
+
 def test_training_train_save_load_gives_identical_predictions(tmp_path, tiny_encoder_dir):
     rows = read_labelled([TINY_STANCE_EXAMPLE])
     result = train(rows, TINY_ARGS, base_model=tiny_encoder_dir)
@@ -133,6 +148,7 @@ def test_training_cli_trains_a_model_that_analyze_uses(tmp_path, tiny_encoder_di
     assert config["training"]["arguments"]["precision"] == "bf16"
     card = (output / "README.md").read_text(encoding="utf-8")
     assert "Written by hand for this test." in card and "Held-out evaluation" in card
+    assert "95% bootstrap interval" in card and "95% interval" in result.output
     article = tmp_path / "article.txt"
     article.write_text('"We need more agents at the border," said Senator Mark Hale.\n', encoding="utf-8")
     analyzed = CliRunner().invoke(app, ["analyze", str(article), "--model", str(output), "--format", "jsonl"])

@@ -6,6 +6,7 @@ Each command lives in its own module and makes one library call; `main` turns th
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -33,6 +34,12 @@ from stance.cli import report  # noqa: E402,F401
 
 
 def main() -> None:
+    # The commands draw their own Rich progress; the libraries' bars and load reports would
+    # interleave with it. Set before `datasets` / `transformers` are imported; a user's own
+    # settings win.
+    os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # transformers' weight-loading bar
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     try:
         # Without standalone mode, click returns the code of a `typer.Exit` instead of raising it.
         code = app(standalone_mode=False)

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from stance.cli import evaluate_app
 from stance.cli.common import Output, Precision, PrecisionOption, console_for, output_stream
-from stance.evaluation.stance import evaluate_stance_files
+from stance.evaluation.stance import BOOTSTRAP_RESAMPLES, evaluate_stance_files
 
 
 class StanceEvaluateFormat(str, Enum):
@@ -27,11 +27,18 @@ def evaluate_stance_cli(
     model: str | None = typer.Option(None, "--model", "-m", help="Model folder, models/ name or hub id."),
     batch_size: int = typer.Option(32, min=1),
     precision: Precision = PrecisionOption,
+    bootstrap: int = typer.Option(
+        BOOTSTRAP_RESAMPLES, min=0, help="Bootstrap resamples for the 95% intervals (0: none). Statements "
+        "with the same `group` (or `article`) field are resampled together.",
+    ),
     format: StanceEvaluateFormat = typer.Option(StanceEvaluateFormat.table, "--format", "-f", help="Output format."),
     output: Path | None = Output,
 ) -> None:
-    """Accuracy, macro-F1, per-label F1 and confusion matrix, overall and per target and dataset."""
-    scores = evaluate_stance_files(gold, model, batch_size=batch_size, precision=precision.value)
+    """Accuracy, macro-F1 with its 95% bootstrap interval, per-label F1 and confusion matrix,
+    overall and per target and dataset."""
+    scores = evaluate_stance_files(
+        gold, model, batch_size=batch_size, precision=precision.value, resamples=bootstrap
+    )
     with output_stream(output) as stream:
         if format is StanceEvaluateFormat.json:
             stream.write(json.dumps(scores, indent=2) + "\n")
@@ -45,7 +52,9 @@ def scores_table(scores: dict) -> Table:
     labels = list(scores["per_label"])
     table = Table(title=f"stance: {scores['rows']} statements")
     table.add_column("subset")
-    for column in ("rows", "accuracy", "macro-F1", *(f"F1 {label}" for label in labels)):
+    intervals = "intervals" in scores
+    columns = ("rows", "accuracy", "macro-F1", *(["95% interval"] if intervals else []), *(f"F1 {label}" for label in labels))
+    for column in columns:
         table.add_column(column, justify="right")
     subsets = [("all", scores)]
     subsets += [(f"target: {name}", part) for name, part in scores["by_target"].items()]
@@ -56,9 +65,14 @@ def scores_table(scores: dict) -> Table:
             str(part["rows"]),
             f"{part['accuracy']:.3f}",
             f"{part['macro_f1']:.3f}",
+            *([_interval(part["intervals"]["macro_f1"])] if intervals else []),
             *(f"{part['per_label'][label]['f1']:.3f}" for label in labels),
         )
     return table
+
+
+def _interval(bounds: list[float]) -> str:
+    return f"{bounds[0]:.3f}-{bounds[1]:.3f}"
 
 
 def confusion_table(scores: dict) -> Table:

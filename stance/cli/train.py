@@ -106,7 +106,11 @@ def train_cli(
         str(path): _summary(evaluate_stance(result.classifier, read_labelled([path]))) for path in evaluate
     }
     for name, scores in evaluations.items():
-        console.print(f"{name}: accuracy {scores['accuracy']:.3f}, macro-F1 {scores['macro_f1']:.3f} ({scores['rows']} rows)")
+        low, high = scores["intervals"]["macro_f1"]
+        console.print(
+            f"{name}: accuracy {scores['accuracy']:.3f}, macro-F1 {scores['macro_f1']:.3f} "
+            f"(95% interval {low:.3f}-{high:.3f}; {scores['rows']} rows)"
+        )
     command = _command(data, output, base_model, validation, evaluate, notes, args, teacher, unlabelled)
     card_notes = notes.read_text(encoding="utf-8") if notes else None
     folder = save_trained(
@@ -141,4 +145,4 @@ def _command(
 
 
 def _summary(scores: dict) -> dict:
-    return {key: scores[key] for key in ("rows", "accuracy", "macro_f1", "per_label")}
+    return {key: scores[key] for key in ("rows", "accuracy", "macro_f1", "intervals", "per_label")}
