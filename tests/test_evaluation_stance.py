@@ -11,7 +11,13 @@ import pytest
 from typer.testing import CliRunner
 
 from stance.cli import app
-from stance.evaluation.stance import bootstrap_intervals, evaluate_stance, label_scores, macro_f1
+from stance.evaluation.stance import (
+    bootstrap_intervals,
+    evaluate_stance,
+    label_scores,
+    macro_f1,
+    paired_bootstrap,
+)
 from stance.training import read_labelled
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,6 +57,23 @@ def test_evaluation_stance_bootstrap_resamples_whole_units():
     assert bootstrap_intervals(gold, predicted, [[i] for i in range(100)]) == by_statement  # seeded
     perfect = bootstrap_intervals(gold, gold, [[i] for i in range(100)], resamples=50)
     assert perfect["macro_f1"] == [1.0, 1.0] and perfect["resamples"] == 50
+
+
+def test_evaluation_stance_paired_bootstrap_sees_a_small_consistent_gain():
+    # The candidate fixes 6 of the baseline's 40 errors and breaks none: separate intervals would
+    # overlap, but on the same resamples the candidate is never worse.
+    gold = ["favor", "against", "neutral"] * 40
+    baseline = list(gold)
+    for i in range(0, 120, 3):
+        baseline[i] = "neutral"
+    candidate = list(baseline)
+    for i in range(0, 18, 3):
+        candidate[i] = "favor"
+    units = [[i] for i in range(120)]
+    result = paired_bootstrap(gold, baseline, candidate, units, resamples=200)
+    assert result["macro_f1_difference"] > 0 and result["candidate_higher"] > 0.95
+    assert result["interval"][0] >= 0
+    assert paired_bootstrap(gold, baseline, baseline, units, resamples=50)["interval"] == [0.0, 0.0]
 
 
 class LabelEcho:
