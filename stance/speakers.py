@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from stance.records import Quote, Span, Speaker, SpeakerKind
-from stance.text import PARAGRAPH, UPPER, sentence_of, sentence_starts
+from stance.text import UPPER, paragraph_of, paragraph_starts, sentence_of, sentence_starts
 
 # --- Lexicons -------------------------------------------------------------------------------
 
@@ -1091,15 +1091,11 @@ def _resolve_mention(inventory: _Inventory, mention: Span) -> tuple[int | None, 
     return _resolve_description(inventory, mention), description
 
 
-def _paragraph_index(paragraph_starts: list[int], position: int) -> int:
-    return bisect_right(paragraph_starts, position) - 1
-
-
-def _is_follow_on(text: str, paragraph_starts: list[int], previous: Quote, quote: Quote) -> bool:
+def _is_follow_on(text: str, paragraphs: list[int], previous: Quote, quote: Quote) -> bool:
     """An unattributed quote paragraph right after a quote continues that quote's speaker."""
-    here = _paragraph_index(paragraph_starts, quote.start)
-    there = _paragraph_index(paragraph_starts, max(previous.end - 1, previous.start))
-    opens_paragraph = text[paragraph_starts[here] : quote.start].strip(QUOTE_MARKS) == ""
+    here = paragraph_of(paragraphs, quote.start)
+    there = paragraph_of(paragraphs, max(previous.end - 1, previous.start))
+    opens_paragraph = text[paragraphs[here] : quote.start].strip(QUOTE_MARKS) == ""
     return here == there or (opens_paragraph and here == there + 1)
 
 
@@ -1128,7 +1124,7 @@ def resolve_speakers(text: str, quotes: Sequence[Quote]) -> tuple[list[Quote], l
         (part.start, part.end) for quote in quotes if quote.kind == "direct" for part in quote.parts
     )
     inventory = _Inventory(text, quoted)
-    paragraph_starts = [m.start() for m in PARAGRAPH.finditer(text)] or [0]
+    paragraphs = paragraph_starts(text)
     order = sorted(
         range(len(quotes)),
         key=lambda i: quotes[i].mention.start if quotes[i].mention else quotes[i].start,
@@ -1151,7 +1147,7 @@ def resolve_speakers(text: str, quotes: Sequence[Quote]) -> tuple[list[Quote], l
         if quotes[i].mention is not None or previous is None:
             continue
         if previous in entity_of_quote and _is_follow_on(
-            text, paragraph_starts, quotes[previous], quotes[i]
+            text, paragraphs, quotes[previous], quotes[i]
         ):
             entity_of_quote[i] = entity_of_quote[previous]
             inherited_mention[i] = inherited_mention.get(previous, quotes[previous].mention)

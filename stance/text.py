@@ -74,6 +74,16 @@ def sentence_of(starts: list[int], offset: int) -> int:
     return bisect_right(starts, offset) - 1
 
 
+def paragraph_starts(text: str) -> list[int]:
+    """Start offsets of the paragraphs of ``text``, ascending (``[0]`` when it has none)."""
+    return [paragraph.start() for paragraph in PARAGRAPH.finditer(text)] or [0]
+
+
+def paragraph_of(starts: list[int], offset: int) -> int:
+    """The index of the paragraph holding ``offset``, given the `paragraph_starts`."""
+    return bisect_right(starts, offset) - 1
+
+
 def _ends_sentence(text: str, stop: re.Match) -> bool:
     period = stop.start()
     if text[period] != ".":

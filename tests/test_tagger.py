@@ -181,6 +181,32 @@ def test_tagger_assemble_keeps_separate_statements_with_their_own_speakers():
     ]
 
 
+def test_tagger_assemble_prefers_a_cue_of_the_quotes_paragraph_to_one_opening_the_next():
+    text = ("The council said the library would close in May. Its branches will move to the school."
+            "\n\nThe plan drew fire from parents, who called it rushed.")
+    tagged = TaggedText(
+        contents=spans_of(text, "the library would close in May", "Its branches will move to the school."),
+        sources=spans_of(text, "The council", "parents"),
+        cues=spans_of(text, "said", "drew fire from"),
+    )
+    # "drew fire from" is nearer the second statement, but a new paragraph starts a new statement.
+    assert [(q.text, q.cue.text, q.mention.text) for q in assemble_quotes(text, tagged)] == [
+        ("the library would close in May", "said", "The council"),
+        ("Its branches will move to the school.", "said", "The council"),
+    ]
+
+
+def test_tagger_assemble_takes_the_next_paragraphs_cue_when_the_quotes_own_paragraph_has_none():
+    text = "“We will not back down.”\n\nThat was the word from the mayor on Friday."
+    tagged = TaggedText(
+        contents=spans_of(text, "“We will not back down.”"),
+        sources=spans_of(text, "the mayor"),
+        cues=spans_of(text, "was the word from"),
+    )
+    [quote] = assemble_quotes(text, tagged)
+    assert (quote.kind, quote.cue.text, quote.mention.text) == ("direct", "was the word from", "the mayor")
+
+
 def quote_at(text: str, part: str, kind: str) -> Quote:
     [span] = spans_of(text, part)
     return Quote(span.start, span.end, span.text, kind, (span,))
