@@ -35,14 +35,12 @@ def compare(model_names: list[str], gold_paths: list[str], *, ensemble: bool, pr
             mean = teacher_probabilities(list(models.values()), inputs)
             predictions["ensemble"] = [max(row, key=row.get) for row in mean]
         baseline = predictions[model_names[0]]
-        report[path] = {
-            name: {
-                "macro_f1": macro_f1(gold, predicted),
-                "interval": bootstrap_intervals(gold, predicted, units)["macro_f1"],
-                **({} if name == model_names[0] else {"versus_first": paired_bootstrap(gold, baseline, predicted, units)}),
-            }
-            for name, predicted in predictions.items()
-        }
+        report[path] = {}
+        for name, predicted in predictions.items():
+            score = {"macro_f1": macro_f1(gold, predicted), "interval": bootstrap_intervals(gold, predicted, units)["macro_f1"]}
+            if name != model_names[0]:
+                score["versus_first"] = paired_bootstrap(gold, baseline, predicted, units)
+            report[path][name] = score
     return report
 
 

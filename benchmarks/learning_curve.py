@@ -98,7 +98,8 @@ def main() -> None:
             scores = result["scores"][name]
             interval = scores.get("intervals", {}).get("macro_f1")
             cells.append(f"{scores['macro_f1']:.3f}" + (f" ({interval[0]:.3f}-{interval[1]:.3f})" if interval else ""))
-        print(f"| {result['percent']}% ({result['articles']}) | {result['rows']} | {validation:.3f} | " + " | ".join(cells) + " |")
+        row = [f"{result['percent']}% ({result['articles']})", str(result["rows"]), f"{validation:.3f}", *cells]
+        print("| " + " | ".join(row) + " |")
 
 
 if __name__ == "__main__":

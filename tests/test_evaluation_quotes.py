@@ -147,8 +147,12 @@ def test_evaluation_read_gold_names_the_bad_line(tmp_path, line, message):
     assert f"{path}:2" in str(caught.value)
 
 
-def test_evaluation_scores_a_given_extractor(gold_file):
+def _direct_quote_finder(only: str | None = None):
+    """An extractor that finds the governor's direct quote (only in article ``only``, if given)."""
+
     def extractor(article: Article) -> Analysis:
+        if only is not None and article.id != only:
+            return Analysis(article.id, article.text, None, (), ())
         start = article.text.index("“We")
         found = Quote(
             start=start,
@@ -160,13 +164,30 @@ def test_evaluation_scores_a_given_extractor(gold_file):
         )
         return Analysis(article.id, article.text, None, (found,), ())
 
-    scores = evaluate_quotes(gold_file, extractor=extractor)
+    return extractor
+
+
+def test_evaluation_scores_a_given_extractor(gold_file):
+    scores = evaluate_quotes(gold_file, extractor=_direct_quote_finder())
     assert scores["gold_quotes"] == 2 and scores["predicted_quotes"] == 1
     loose = scores["thresholds"]["0.3"]
     assert (loose["precision"], loose["recall"]) == (1.0, 0.5)
     assert loose["f1"] == pytest.approx(2 / 3)
     assert loose["recall_by_kind"] == {"direct": 1.0, "indirect": 0.0}
     assert scores["speaker"]["share"] == 1.0
+
+
+def test_evaluation_intervals_resample_articles(gold_file, tmp_path):
+    # Article "one" scores F1 2/3 and article "two" 0: resampled articles give 0, 0.4 or 2/3.
+    two = tmp_path / "two.jsonl"
+    line = gold_file.read_text(encoding="utf-8").strip()
+    two.write_text(line + "\n" + line.replace('"id": "one"', '"id": "two"') + "\n", encoding="utf-8")
+    scores = evaluate_quotes(two, extractor=_direct_quote_finder(only="one"))
+    assert scores["thresholds"]["0.3"]["f1"] == pytest.approx(0.4)
+    intervals = scores["intervals"]
+    assert intervals["units"] == 2 and intervals["f1"]["0.3"] == [0.0, pytest.approx(2 / 3)]
+    assert intervals["speaker_share"] == [1.0, 1.0]
+    assert "intervals" not in evaluate_quotes(two, extractor=_direct_quote_finder(), resamples=0)
 
 
 def test_evaluation_rejects_bad_thresholds(gold_file):
@@ -190,7 +211,7 @@ def test_evaluate_quotes_cli(gold_file, tmp_path, format):
             scores["thresholds"]["0.3"]["matched"] >= 1
         )  # the rule extractor finds the direct quote
     else:
-        assert "precision" in written and "speaker correct" in written
+        assert "precision" in written and "speaker correct" in written and "95% interval" in written
 
 
 def test_evaluate_quotes_cli_rejects_a_missing_file(tmp_path):

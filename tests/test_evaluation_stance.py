@@ -112,7 +112,9 @@ def test_evaluation_stance_cli_json_and_table(tiny_stance_dir, tmp_path):
     assert table.exit_code == 0, table.output
     assert "macro-F1" in table.output and "target: gun control" in table.output and "confusion" in table.output
     assert "95% interval" in table.output
-    plain = CliRunner().invoke(app, ["evaluate", "stance", str(EXAMPLE), "--model", str(tiny_stance_dir), "--bootstrap", "0"])
+    plain = CliRunner().invoke(
+        app, ["evaluate", "stance", str(EXAMPLE), "--model", str(tiny_stance_dir), "--bootstrap", "0"]
+    )
     assert plain.exit_code == 0 and "95% interval" not in plain.output
 
 

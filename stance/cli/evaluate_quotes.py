@@ -12,6 +12,7 @@ from rich.table import Table
 
 from stance.cli import evaluate_app
 from stance.cli.common import Output, console_for, output_stream
+from stance.evaluation.bootstrap import RESAMPLES
 from stance.evaluation.quotes import DEFAULT_THRESHOLDS, evaluate_quotes
 from stance.pipeline import extract
 
@@ -38,9 +39,15 @@ def evaluate_quotes_cli(
     ),
     output: Path | None = Output,
     fast: bool = typer.Option(False, "--fast", help="Rules only, without the quote tagger: much faster, lower recall."),
+    bootstrap: int = typer.Option(
+        RESAMPLES, min=0, help="Bootstrap resamples of the articles for the 95% intervals (0: none)."
+    ),
 ) -> None:
-    """Quote precision/recall/F1, recall per kind and speaker accuracy against gold attributions."""
-    scores = evaluate_quotes(gold, thresholds=threshold, limit=limit, extractor=partial(extract, fast=fast))
+    """Quote precision/recall/F1 (with 95% intervals), recall per kind and speaker accuracy against
+    gold attributions."""
+    scores = evaluate_quotes(
+        gold, thresholds=threshold, limit=limit, extractor=partial(extract, fast=fast), resamples=bootstrap
+    )
     with output_stream(output) as stream:
         if format is EvaluateFormat.json:
             stream.write(json.dumps(scores, indent=2) + "\n")
@@ -56,7 +63,8 @@ def scores_table(scores: dict) -> Table:
         )
     )
     table.add_column("overlap", justify="right")
-    for column in ("matched", "precision", "recall", "F1"):
+    intervals = scores.get("intervals")
+    for column in ("matched", "precision", "recall", "F1", *(["95% interval"] if intervals else [])):
         table.add_column(column, justify="right")
     kinds = list(scores["gold_by_kind"])
     for kind in kinds:
@@ -68,11 +76,14 @@ def scores_table(scores: dict) -> Table:
             f"{row['precision']:.3f}",
             f"{row['recall']:.3f}",
             f"{row['f1']:.3f}",
+            *(["{:.3f}-{:.3f}".format(*intervals["f1"][threshold])] if intervals else []),
             *(f"{row['recall_by_kind'].get(kind, 0.0):.3f}" for kind in kinds),
         )
     speaker = scores["speaker"]
+    share_interval = intervals and intervals["speaker_share"]
     table.caption = (
         f"speaker correct: {speaker['share']:.3f} ({speaker['correct']}/{speaker['scored']} quotes "
         f"matched at ≥ {speaker['threshold']}; {speaker['without_gold_source']} without a gold source)"
+        + ("; 95% interval {:.3f}-{:.3f}".format(*share_interval) if share_interval else "")
     )
     return table

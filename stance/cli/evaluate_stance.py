@@ -11,7 +11,8 @@ from rich.table import Table
 
 from stance.cli import evaluate_app
 from stance.cli.common import Output, Precision, PrecisionOption, console_for, output_stream
-from stance.evaluation.stance import BOOTSTRAP_RESAMPLES, evaluate_stance_files
+from stance.evaluation.bootstrap import RESAMPLES
+from stance.evaluation.stance import evaluate_stance_files
 
 
 class StanceEvaluateFormat(str, Enum):
@@ -28,7 +29,7 @@ def evaluate_stance_cli(
     batch_size: int = typer.Option(32, min=1),
     precision: Precision = PrecisionOption,
     bootstrap: int = typer.Option(
-        BOOTSTRAP_RESAMPLES, min=0, help="Bootstrap resamples for the 95% intervals (0: none). Statements "
+        RESAMPLES, min=0, help="Bootstrap resamples for the 95% intervals (0: none). Statements "
         "with the same `group` (or `article`) field are resampled together.",
     ),
     format: StanceEvaluateFormat = typer.Option(StanceEvaluateFormat.table, "--format", "-f", help="Output format."),
@@ -53,7 +54,9 @@ def scores_table(scores: dict) -> Table:
     table = Table(title=f"stance: {scores['rows']} statements")
     table.add_column("subset")
     intervals = "intervals" in scores
-    columns = ("rows", "accuracy", "macro-F1", *(["95% interval"] if intervals else []), *(f"F1 {label}" for label in labels))
+    columns = (
+        "rows", "accuracy", "macro-F1", *(["95% interval"] if intervals else []), *(f"F1 {label}" for label in labels)
+    )
     for column in columns:
         table.add_column(column, justify="right")
     subsets = [("all", scores)]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stance.errors import DataError, InputError
+from stance.evaluation.bootstrap import CONFIDENCE, RESAMPLES, percentile_interval, resampled_rows
 from stance.pipeline import extract
 from stance.records import QUOTE_KINDS, Analysis, Article, Quote, Span
 
@@ -183,10 +184,13 @@ def evaluate_quotes(
     thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
     extractor: Callable[[Article], Analysis] = extract,
     limit: int | None = None,
+    resamples: int = RESAMPLES,
 ) -> dict:
     """Score ``extractor`` (by default `stance.pipeline.extract`: rules + speaker resolution) on
     the gold file; returns a JSON-ready dict of counts, P/R/F1 and recall per kind at each
-    threshold, and the speaker share at the lowest threshold. ``limit`` scores the first articles only."""
+    threshold, and the speaker share at the lowest threshold, with ``intervals`` (95% bootstrap
+    over articles) for F1 and the speaker share unless ``resamples`` is 0. ``limit`` scores the
+    first articles only."""
     thresholds = sorted(thresholds)
     if not thresholds or not all(0 < t <= 1 for t in thresholds):
         raise DataError(f"expected overlap thresholds in (0, 1], found {list(thresholds)}")
@@ -195,6 +199,8 @@ def evaluate_quotes(
     gold_by_kind = dict.fromkeys(kinds, 0)
     n_gold = n_predicted = documents = 0
     speaker_scored = speaker_hits = speaker_unscored = 0
+    # Per article: predicted, gold, matched per threshold, speakers scored and correct.
+    per_article: list[tuple[int, int, dict[float, int], int, int]] = []
     started = time.perf_counter()
     for article in read_gold(gold_path):
         if limit is not None and documents >= limit:
@@ -207,8 +213,10 @@ def evaluate_quotes(
         n_gold += len(article.quotes)
         for gold_quote in article.quotes:
             gold_by_kind[_kind(gold_quote)] += 1
+        matched_here, scored_here, hits_here = {}, 0, 0
         for threshold in thresholds:
             pairs = match_quotes(predicted, article.quotes, threshold)
+            matched_here[threshold] = len(pairs)
             counts[threshold]["matched"] += len(pairs)
             for _, g_index in pairs:
                 counts[threshold]["by_kind"][_kind(article.quotes[g_index])] += 1
@@ -218,8 +226,11 @@ def evaluate_quotes(
                     if not gold_quote.sources:
                         speaker_unscored += 1
                         continue
-                    speaker_scored += 1
-                    speaker_hits += speaker_correct(predicted[p_index], gold_quote)
+                    scored_here += 1
+                    hits_here += speaker_correct(predicted[p_index], gold_quote)
+        speaker_scored += scored_here
+        speaker_hits += hits_here
+        per_article.append((len(predicted), len(article.quotes), matched_here, scored_here, hits_here))
     by_threshold = {}
     for threshold in thresholds:
         matched = counts[threshold]["matched"]
@@ -235,7 +246,7 @@ def evaluate_quotes(
                 if gold_by_kind[kind]
             },
         }
-    return {
+    report = {
         "gold": str(gold_path),
         "documents": documents,
         "gold_quotes": n_gold,
@@ -250,6 +261,31 @@ def evaluate_quotes(
             "without_gold_source": speaker_unscored,
         },
         "seconds": time.perf_counter() - started,
+    }
+    if resamples:
+        report["intervals"] = article_intervals(per_article, thresholds, resamples)
+    return report
+
+
+def article_intervals(per_article: Sequence[tuple], thresholds: Sequence[float], resamples: int) -> dict:
+    """95% bootstrap intervals of F1 at each threshold and of the speaker share, resampling articles."""
+    f1s: dict[float, list[float]] = {threshold: [] for threshold in thresholds}
+    shares = []
+    for rows in resampled_rows([[i] for i in range(len(per_article))], resamples):
+        drawn = [per_article[i] for i in rows]
+        predicted, gold = sum(row[0] for row in drawn), sum(row[1] for row in drawn)
+        for threshold in thresholds:
+            matched = sum(row[2][threshold] for row in drawn)
+            f1s[threshold].append(_f1(_ratio(matched, predicted), _ratio(matched, gold)))
+        scored = sum(row[3] for row in drawn)
+        if scored:  # the share is undefined for a draw of articles with no scored speaker
+            shares.append(sum(row[4] for row in drawn) / scored)
+    return {
+        "confidence": CONFIDENCE,
+        "resamples": resamples,
+        "units": len(per_article),
+        "f1": {str(threshold): percentile_interval(values) for threshold, values in f1s.items()},
+        "speaker_share": percentile_interval(shares) if shares else None,
     }
 
 

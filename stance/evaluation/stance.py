@@ -3,25 +3,20 @@
 Gold rows are in the ``../shared/data/stance`` format (``text``, ``target``, ``label``, optional
 ``speaker``, ``context``, ``dataset``), read by `stance.training.read_labelled`. Scores are
 accuracy, macro-F1 over the labels, per-label precision / recall / F1 and the confusion matrix,
-overall and per target and per dataset, each with bootstrap confidence intervals for accuracy and
-macro-F1. A held-out split of a few hundred statements moves by several points with the sample, so
-a figure without its interval can't say whether a model beats a goal or another model.
-Statements of one article (``group``, or ``article``, in the gold rows) are resampled together:
-they share a speaker and a topic, so resampling them one by one would make the intervals too
-narrow.
+overall and per target and per dataset, each with bootstrap intervals for accuracy and macro-F1
+(`stance.evaluation.bootstrap`). Statements of one article (``group``, or ``article``, in the gold
+rows) are resampled together: they share speakers and topics, so resampling them one by one would
+make the intervals too narrow.
 """
 
 from __future__ import annotations
 
-import random
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
+from stance.evaluation.bootstrap import CONFIDENCE, RESAMPLES, percentile_interval, resampled_rows
 from stance.records import STANCE_LABELS
-
-BOOTSTRAP_RESAMPLES = 1000
-CONFIDENCE = 0.95
 
 
 def label_scores(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = STANCE_LABELS) -> dict:
@@ -59,7 +54,7 @@ def bootstrap_intervals(
     units: Sequence[Sequence[int]],
     labels: Sequence[str] = STANCE_LABELS,
     *,
-    resamples: int = BOOTSTRAP_RESAMPLES,
+    resamples: int = RESAMPLES,
     confidence: float = CONFIDENCE,
     seed: int = 0,
 ) -> dict:
@@ -69,7 +64,7 @@ def bootstrap_intervals(
     as many units as there are, with replacement. Seeded, so a report is reproducible.
     """
     accuracy, macro = [], []
-    for rows in _resamples(units, resamples, seed):
+    for rows in resampled_rows(units, resamples, seed):
         scores = label_scores([gold[i] for i in rows], [predicted[i] for i in rows], labels)
         accuracy.append(scores["accuracy"])
         macro.append(scores["macro_f1"])
@@ -77,8 +72,8 @@ def bootstrap_intervals(
         "confidence": confidence,
         "resamples": resamples,
         "units": len(units),
-        "accuracy": _interval(accuracy, confidence),
-        "macro_f1": _interval(macro, confidence),
+        "accuracy": percentile_interval(accuracy, confidence),
+        "macro_f1": percentile_interval(macro, confidence),
     }
 
 
@@ -89,7 +84,7 @@ def paired_bootstrap(
     units: Sequence[Sequence[int]],
     labels: Sequence[str] = STANCE_LABELS,
     *,
-    resamples: int = BOOTSTRAP_RESAMPLES,
+    resamples: int = RESAMPLES,
     confidence: float = CONFIDENCE,
     seed: int = 0,
 ) -> dict:
@@ -100,7 +95,7 @@ def paired_bootstrap(
     difference, its interval and the share of resamples in which the candidate scores higher.
     """
     differences = []
-    for rows in _resamples(units, resamples, seed):
+    for rows in resampled_rows(units, resamples, seed):
         truth = [gold[i] for i in rows]
         differences.append(
             macro_f1(truth, [candidate[i] for i in rows], labels) - macro_f1(truth, [baseline[i] for i in rows], labels)
@@ -110,28 +105,12 @@ def paired_bootstrap(
         "resamples": resamples,
         "units": len(units),
         "macro_f1_difference": macro_f1(gold, candidate, labels) - macro_f1(gold, baseline, labels),
-        "interval": _interval(differences, confidence),
+        "interval": percentile_interval(differences, confidence),
         "candidate_higher": sum(difference > 0 for difference in differences) / resamples,
     }
 
 
-def _resamples(units: Sequence[Sequence[int]], resamples: int, seed: int) -> Iterator[list[int]]:
-    rng = random.Random(seed)
-    for _ in range(resamples):
-        yield [i for unit in rng.choices(units, k=len(units)) for i in unit]
-
-
-def _interval(values: list[float], confidence: float) -> list[float]:
-    tail = (1 - confidence) / 2
-    return [_quantile(values, tail), _quantile(values, 1 - tail)]
-
-
-def _quantile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[round(q * (len(ordered) - 1))]
-
-
-def evaluate_stance(model, statements, *, batch_size: int = 32, resamples: int = BOOTSTRAP_RESAMPLES) -> dict:
+def evaluate_stance(model, statements, *, batch_size: int = 32, resamples: int = RESAMPLES) -> dict:
     """Score ``model`` on `LabelledStatement`s: overall, ``by_target`` and ``by_dataset``, each
     with ``intervals`` (see `bootstrap_intervals`) unless ``resamples`` is 0."""
     from stance.training import statement_groups
@@ -162,7 +141,7 @@ def evaluate_stance_files(
     *,
     batch_size: int = 32,
     precision: str = "auto",
-    resamples: int = BOOTSTRAP_RESAMPLES,
+    resamples: int = RESAMPLES,
 ) -> dict:
     """Load ``model`` (None = shipped default) in ``precision`` and score it on the gold files at ``paths``."""
     from stance.classify import load_model
