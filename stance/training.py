@@ -108,6 +108,18 @@ def read_unlabelled(paths: Sequence[str | Path]) -> list[StanceInput]:
     return [_statement_input(row) for path in map(Path, paths) for _, row in _rows(path, UNLABELLED_FIELDS)]
 
 
+def read_column(paths: Sequence[str | Path], name: str) -> list[str | None]:
+    """The values of column ``name`` in the rows `read_labelled` reads from ``paths``, in the same
+    order, as text (None where empty). Raises `DataError` naming a file without the column."""
+    values = []
+    for path in map(Path, paths):
+        for origin, row in _rows(path, REQUIRED_FIELDS):
+            if name not in row:
+                raise DataError(f"{path}: expected a column `{name}` to split the scores by, found {sorted(row)}")
+            values.append(_optional(str(row[name])) if row[name] is not None else None)
+    return values
+
+
 def _statement_input(row: dict) -> StanceInput:
     return StanceInput(
         target=row["target"].strip(),

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from stance.cli import app
+from stance.errors import DataError
 from stance.evaluation.stance import (
     bootstrap_intervals,
     evaluate_stance,
@@ -116,6 +117,26 @@ def test_evaluation_stance_cli_json_and_table(tiny_stance_dir, tmp_path):
         app, ["evaluate", "stance", str(EXAMPLE), "--model", str(tiny_stance_dir), "--bootstrap", "0"]
     )
     assert plain.exit_code == 0 and "95% interval" not in plain.output
+
+
+def test_evaluation_stance_cli_splits_by_a_gold_column(tiny_stance_dir, tmp_path):
+    rows = [json.loads(line) for line in EXAMPLE.read_text(encoding="utf-8").splitlines()]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        "".join(json.dumps({**row, "confidence": "high" if i % 3 else "low"}) + "\n" for i, row in enumerate(rows)),
+        encoding="utf-8",
+    )
+    output = tmp_path / "scores.json"
+    result = CliRunner().invoke(
+        app, ["evaluate", "stance", str(gold), "--model", str(tiny_stance_dir), "--by", "confidence", "--format", "json",
+              "--output", str(output)],
+    )
+    assert result.exit_code == 0, result.output
+    by_confidence = json.loads(output.read_text())["by_confidence"]
+    assert {name: part["rows"] for name, part in by_confidence.items()} == {"high": 20, "low": 10}
+    missing = CliRunner().invoke(app, ["evaluate", "stance", str(EXAMPLE), "--model", str(tiny_stance_dir), "--by", "publisher"])
+    assert isinstance(missing.exception, DataError)
+    assert "`publisher`" in str(missing.exception) and str(EXAMPLE) in str(missing.exception)
 
 
 def _held_out_splits() -> dict:

@@ -28,6 +28,9 @@ def evaluate_stance_cli(
     model: str | None = typer.Option(None, "--model", "-m", help="Model folder, models/ name or hub id."),
     batch_size: int = typer.Option(32, min=1),
     precision: Precision = PrecisionOption,
+    by: list[str] = typer.Option(
+        [], "--by", help="Also score each value of this gold column apart (repeatable), e.g. confidence or publisher."
+    ),
     bootstrap: int = typer.Option(
         RESAMPLES, min=0, help="Bootstrap resamples for the 95% intervals (0: none). Statements "
         "with the same `group` (or `article`) field are resampled together.",
@@ -38,7 +41,7 @@ def evaluate_stance_cli(
     """Accuracy, macro-F1 with its 95% bootstrap interval, per-label F1 and confusion matrix,
     overall and per target and dataset."""
     scores = evaluate_stance_files(
-        gold, model, batch_size=batch_size, precision=precision.value, resamples=bootstrap
+        gold, model, batch_size=batch_size, precision=precision.value, resamples=bootstrap, by=by
     )
     with output_stream(output) as stream:
         if format is StanceEvaluateFormat.json:
@@ -60,8 +63,8 @@ def scores_table(scores: dict) -> Table:
     for column in columns:
         table.add_column(column, justify="right")
     subsets = [("all", scores)]
-    subsets += [(f"target: {name}", part) for name, part in scores["by_target"].items()]
-    subsets += [(f"dataset: {name}", part) for name, part in scores["by_dataset"].items()]
+    for key in (key for key in scores if key.startswith("by_")):
+        subsets += [(f"{key[3:]}: {value}", part) for value, part in scores[key].items()]
     for name, part in subsets:
         table.add_row(
             name,

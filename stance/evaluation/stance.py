@@ -12,7 +12,7 @@ make the intervals too narrow.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from stance.evaluation.bootstrap import CONFIDENCE, RESAMPLES, percentile_interval, resampled_rows
@@ -110,9 +110,17 @@ def paired_bootstrap(
     }
 
 
-def evaluate_stance(model, statements, *, batch_size: int = 32, resamples: int = RESAMPLES) -> dict:
-    """Score ``model`` on `LabelledStatement`s: overall, ``by_target`` and ``by_dataset``, each
-    with ``intervals`` (see `bootstrap_intervals`) unless ``resamples`` is 0."""
+def evaluate_stance(
+    model,
+    statements,
+    *,
+    batch_size: int = 32,
+    resamples: int = RESAMPLES,
+    columns: Mapping[str, Sequence[str | None]] | None = None,
+) -> dict:
+    """Score ``model`` on `LabelledStatement`s: overall, ``by_target``, ``by_dataset`` and
+    ``by_<name>`` for each of ``columns`` (one value per statement, e.g. the annotators'
+    confidence), each with ``intervals`` (see `bootstrap_intervals`) unless ``resamples`` is 0."""
     from stance.training import statement_groups
 
     predicted = model.predict([row.input for row in statements], batch_size=batch_size)
@@ -127,11 +135,16 @@ def evaluate_stance(model, statements, *, batch_size: int = 32, resamples: int =
         return part
 
     report = scores(list(range(len(statements))))
-    for key, group_of in (("by_target", lambda row: row.input.target), ("by_dataset", lambda row: row.dataset or "—")):
+    splits = {
+        "target": [row.input.target for row in statements],
+        "dataset": [row.dataset for row in statements],
+        **(columns or {}),
+    }
+    for name, values in splits.items():
         groups = defaultdict(list)
-        for i, row in enumerate(statements):
-            groups[group_of(row)].append(i)
-        report[key] = {name: scores(rows) for name, rows in sorted(groups.items())}
+        for i, value in enumerate(values):
+            groups["—" if value is None else value].append(i)
+        report[f"by_{name}"] = {value: scores(rows) for value, rows in sorted(groups.items())}
     return report
 
 
@@ -142,12 +155,15 @@ def evaluate_stance_files(
     batch_size: int = 32,
     precision: str = "auto",
     resamples: int = RESAMPLES,
+    by: Sequence[str] = (),
 ) -> dict:
-    """Load ``model`` (None = shipped default) in ``precision`` and score it on the gold files at ``paths``."""
+    """Load ``model`` (None = shipped default) in ``precision`` and score it on the gold files at
+    ``paths``, also split by the gold columns named in ``by``."""
     from stance.classify import load_model
-    from stance.training import read_labelled
+    from stance.training import read_column, read_labelled
 
     statements = read_labelled(paths)
+    columns = {name: read_column(paths, name) for name in by}
     return evaluate_stance(
-        load_model(model, precision=precision), statements, batch_size=batch_size, resamples=resamples
+        load_model(model, precision=precision), statements, batch_size=batch_size, resamples=resamples, columns=columns
     )
