@@ -113,7 +113,7 @@ def read_column(paths: Sequence[str | Path], name: str) -> list[str | None]:
     order, as text (None where empty). Raises `DataError` naming a file without the column."""
     values = []
     for path in map(Path, paths):
-        for origin, row in _rows(path, REQUIRED_FIELDS):
+        for _, row in _rows(path, REQUIRED_FIELDS):
             if name not in row:
                 raise DataError(f"{path}: expected a column `{name}` to split the scores by, found {sorted(row)}")
             values.append(_optional(str(row[name])) if row[name] is not None else None)
