@@ -18,6 +18,7 @@ import json
 import sys
 
 from stance.classify import load_model
+from stance.evaluation.bootstrap import format_interval
 from stance.evaluation.stance import bootstrap_intervals, macro_f1, paired_bootstrap
 from stance.training import read_labelled, statement_groups, teacher_probabilities
 
@@ -60,8 +61,9 @@ def markdown(report: dict, first: str) -> str:
                  f"{versus['candidate_higher']:.0%}"]
                 if versus else ["", "", ""]
             )
-            low, high = score["interval"]
-            lines.append(f"| {name} | {score['macro_f1']:.3f} | {low:.3f}-{high:.3f} | " + " | ".join(cells) + " |")
+            lines.append(
+                f"| {name} | {score['macro_f1']:.3f} | {format_interval(score['interval'])} | " + " | ".join(cells) + " |"
+            )
         lines.append("")
     return "\n".join(lines)
 

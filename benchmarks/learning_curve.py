@@ -22,6 +22,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from stance.evaluation.bootstrap import format_interval
+
 RECIPE = Path("models/stance-minilm/stance_config.json")
 HELD_OUT = ("immigration_test.jsonl", "gwsd_test.jsonl")
 
@@ -97,7 +99,7 @@ def main() -> None:
         for name in HELD_OUT:
             scores = result["scores"][name]
             interval = scores.get("intervals", {}).get("macro_f1")
-            cells.append(f"{scores['macro_f1']:.3f}" + (f" ({interval[0]:.3f}-{interval[1]:.3f})" if interval else ""))
+            cells.append(f"{scores['macro_f1']:.3f}" + (f" ({format_interval(interval)})" if interval else ""))
         row = [f"{result['percent']}% ({result['articles']})", str(result["rows"]), f"{validation:.3f}", *cells]
         print("| " + " | ".join(row) + " |")
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from stance.devices import autocast, uses_bf16
 from stance.errors import DataError
+from stance.evaluation.bootstrap import format_interval
 from stance.records import STANCE_LABELS, StanceInput
 
 logger = logging.getLogger(__name__)
@@ -491,7 +492,7 @@ def model_card(name: str, config, notes: str | None = None) -> str:
         ]
         for data_name, scores in evaluations.items():
             interval = (scores.get("intervals") or {}).get("macro_f1")
-            span = f"{interval[0]:.3f}-{interval[1]:.3f}" if interval else "—"
+            span = format_interval(interval) if interval else "—"
             lines.append(
                 f"| `{data_name}` | {scores['rows']} | {scores['accuracy']:.3f} | {scores['macro_f1']:.3f} | {span} |"
             )

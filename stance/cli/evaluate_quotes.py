@@ -12,7 +12,7 @@ from rich.table import Table
 
 from stance.cli import evaluate_app
 from stance.cli.common import Output, console_for, output_stream
-from stance.evaluation.bootstrap import RESAMPLES
+from stance.evaluation.bootstrap import RESAMPLES, format_interval
 from stance.evaluation.quotes import DEFAULT_THRESHOLDS, evaluate_quotes
 from stance.pipeline import extract
 
@@ -76,7 +76,7 @@ def scores_table(scores: dict) -> Table:
             f"{row['precision']:.3f}",
             f"{row['recall']:.3f}",
             f"{row['f1']:.3f}",
-            *(["{:.3f}-{:.3f}".format(*intervals["f1"][threshold])] if intervals else []),
+            *([format_interval(intervals["f1"][threshold])] if intervals else []),
             *(f"{row['recall_by_kind'].get(kind, 0.0):.3f}" for kind in kinds),
         )
     speaker = scores["speaker"]
@@ -84,6 +84,6 @@ def scores_table(scores: dict) -> Table:
     table.caption = (
         f"speaker correct: {speaker['share']:.3f} ({speaker['correct']}/{speaker['scored']} quotes "
         f"matched at ≥ {speaker['threshold']}; {speaker['without_gold_source']} without a gold source)"
-        + ("; 95% interval {:.3f}-{:.3f}".format(*share_interval) if share_interval else "")
+        + (f"; 95% interval {format_interval(share_interval)}" if share_interval else "")
     )
     return table

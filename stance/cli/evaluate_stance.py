@@ -11,7 +11,7 @@ from rich.table import Table
 
 from stance.cli import evaluate_app
 from stance.cli.common import Output, Precision, PrecisionOption, console_for, output_stream
-from stance.evaluation.bootstrap import RESAMPLES
+from stance.evaluation.bootstrap import RESAMPLES, format_interval
 from stance.evaluation.stance import evaluate_stance_files
 
 
@@ -71,14 +71,10 @@ def scores_table(scores: dict) -> Table:
             str(part["rows"]),
             f"{part['accuracy']:.3f}",
             f"{part['macro_f1']:.3f}",
-            *([_interval(part["intervals"]["macro_f1"])] if intervals else []),
+            *([format_interval(part["intervals"]["macro_f1"])] if intervals else []),
             *(f"{part['per_label'][label]['f1']:.3f}" for label in labels),
         )
     return table
-
-
-def _interval(bounds: list[float]) -> str:
-    return f"{bounds[0]:.3f}-{bounds[1]:.3f}"
 
 
 def confusion_table(scores: dict) -> Table:

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from stance.cli import app
 from stance.cli.common import Precision
+from stance.evaluation.bootstrap import format_interval
 from stance.training import EpochReport, TrainingArguments, read_labelled, read_unlabelled, save_trained, train
 
 DEFAULTS = TrainingArguments()
@@ -106,10 +107,9 @@ def train_cli(
         str(path): _summary(evaluate_stance(result.classifier, read_labelled([path]))) for path in evaluate
     }
     for name, scores in evaluations.items():
-        low, high = scores["intervals"]["macro_f1"]
         console.print(
             f"{name}: accuracy {scores['accuracy']:.3f}, macro-F1 {scores['macro_f1']:.3f} "
-            f"(95% interval {low:.3f}-{high:.3f}; {scores['rows']} rows)"
+            f"(95% interval {format_interval(scores['intervals']['macro_f1'])}; {scores['rows']} rows)"
         )
     command = _command(data, output, base_model, validation, evaluate, notes, args, teacher, unlabelled)
     card_notes = notes.read_text(encoding="utf-8") if notes else None

@@ -22,6 +22,11 @@ def resampled_rows(units: Sequence[Sequence[int]], resamples: int, seed: int = 0
         yield [i for unit in rng.choices(units, k=len(units)) for i in unit]
 
 
+def format_interval(bounds: Sequence[float]) -> str:
+    """``[low, high]`` as it is printed everywhere: ``0.597-0.744``."""
+    return f"{bounds[0]:.3f}-{bounds[1]:.3f}"
+
+
 def percentile_interval(values: Sequence[float], confidence: float = CONFIDENCE) -> list[float]:
     """The central ``confidence`` share of ``values``: ``[low, high]``."""
     ordered = sorted(values)
