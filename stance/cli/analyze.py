@@ -10,6 +10,7 @@ import typer
 from stance.cli import app
 from stance.cli.batch import analyze_to_folder
 from stance.cli.common import (
+    Fast,
     Glob,
     IdField,
     Inputs,
@@ -69,7 +70,7 @@ def analyze_cli(
     target_field: str = TargetField,
     max_chars: int = MaxChars,
     stdin_format: StdinFormat = StdinFormatOption,
-    fast: bool = typer.Option(False, "--fast", help="Quotes by the rules only, without the quote tagger: faster, lower recall."),
+    fast: bool = Fast,
 ) -> None:
     """Classify every speaker's stance toward a target: favor, against or neutral."""
     if output_dir is None and (resume or workers):

@@ -31,6 +31,7 @@ TargetField = typer.Option(
 MaxChars = typer.Option(
     DEFAULT_MAX_CHARS, "--max-chars", min=1, help="Longer documents are failures, not analysed."
 )
+Fast = typer.Option(False, "--fast", help="Quotes by the rules only, without the quote tagger: faster, lower recall.")
 
 
 class StdinFormat(str, Enum):

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from stance.cli import evaluate_app
-from stance.cli.common import Output, console_for, output_stream
+from stance.cli.common import Fast, Output, console_for, output_stream
 from stance.evaluation.bootstrap import RESAMPLES, format_interval
 from stance.evaluation.quotes import DEFAULT_THRESHOLDS, evaluate_quotes
 from stance.pipeline import extract
@@ -38,7 +38,7 @@ def evaluate_quotes_cli(
         EvaluateFormat.table, "--format", "-f", help="Output format."
     ),
     output: Path | None = Output,
-    fast: bool = typer.Option(False, "--fast", help="Rules only, without the quote tagger: much faster, lower recall."),
+    fast: bool = Fast,
     bootstrap: int = typer.Option(
         RESAMPLES, min=0, help="Bootstrap resamples of the articles for the 95% intervals (0: none)."
     ),

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from stance.cli import app
 from stance.cli.common import (
+    Fast,
     Glob,
     IdField,
     Inputs,
@@ -45,7 +46,7 @@ def quotes_cli(
     target_field: str = TargetField,
     max_chars: int = MaxChars,
     stdin_format: StdinFormat = StdinFormatOption,
-    fast: bool = typer.Option(False, "--fast", help="Rules only, without the quote tagger: much faster, lower recall."),
+    fast: bool = Fast,
 ) -> None:
     """Extract quotes and their speakers from articles."""
     options = ReadOptions(glob, id_field, text_field, target_field, max_chars, stdin_format.value)
