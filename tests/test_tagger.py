@@ -30,6 +30,7 @@ from stance.tagger import (
     assemble_quotes,
     combine_quotes,
     quote_kind,
+    split_at_line_breaks,
     tagged_spans,
     token_tags,
     token_windows,
@@ -205,6 +206,21 @@ def test_tagger_assemble_takes_the_next_paragraphs_cue_when_the_quotes_own_parag
     )
     [quote] = assemble_quotes(text, tagged)
     assert (quote.kind, quote.cue.text, quote.mention.text) == ("direct", "was the word from", "the mayor")
+
+
+def test_tagger_assemble_cuts_content_that_runs_past_its_paragraph():
+    text = "Board Backs Budget\n\nThe board on Tuesday said the budget was balanced."
+    run_on = Span.of(text, text.index("Budget"), text.index(" on Tuesday"))
+    tagged = TaggedText(
+        contents=(run_on, *spans_of(text, "the budget was balanced")),
+        sources=spans_of(text, "Board", "The board"),
+        cues=spans_of(text, "Backs", "said"),
+    )
+    # Each line's piece is judged alone: "Budget" is under MIN_CONTENT_WORDS and goes.
+    quotes = assemble_quotes(text, tagged)
+    assert [q.text for q in quotes] == ["The board", "the budget was balanced"]
+    assert quotes[1].cue.text == "said"
+    assert [piece.text for piece in split_at_line_breaks(text, run_on)] == ["Budget", "The board"]
 
 
 def quote_at(text: str, part: str, kind: str) -> Quote:
