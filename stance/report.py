@@ -37,6 +37,7 @@ from pathlib import Path
 
 from stance.errors import StanceError
 from stance.records import STANCE_LABELS, Analysis, Quote, SpeakerStance
+from stance.writing import plural
 
 logger = logging.getLogger(__name__)
 
@@ -123,8 +124,8 @@ def render_report(
         f"<header><h1>{_e(title)}</h1>",
         (
             f'<p class="summary">Stance toward <strong>{_e(" / ".join(targets) or "—")}</strong>'
-            f" · {_plural(len(analyses), 'article')} · {_plural(quotes, 'quote')}"
-            f" · {_plural(sum(name != NO_SPEAKER_LABEL for name in speakers.names), 'speaker')}</p>"
+            f" · {plural(len(analyses), 'article')} · {plural(quotes, 'quote')}"
+            f" · {plural(sum(name != NO_SPEAKER_LABEL for name in speakers.names), 'speaker')}</p>"
         ),
         _filters(speakers),
         _legend(),
@@ -228,10 +229,6 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
 def _script_json(value: object) -> str:
     """JSON that can sit inside a <script> element.
 
@@ -314,7 +311,7 @@ def _article_section(number: int, analysis: Analysis, speakers: _SpeakerIndex, o
         + f'<div class="text">{_highlighted_text(analysis, speakers)}</div>'
     )
     summary = (
-        f"{_plural(len(analysis.quotes), 'quote')}, {_plural(len(analysis.stances), 'speaker')}"
+        f"{plural(len(analysis.quotes), 'quote')}, {plural(len(analysis.stances), 'speaker')}"
         + (f" · toward {_e(analysis.target)}" if analysis.target else "")
     )
     return (
@@ -440,7 +437,7 @@ def _chart_svg(stances: Sequence[SpeakerStance], speakers: _SpeakerIndex, title:
         )
         parts.append(
             f'<g data-speaker="{speakers.number(row.name)}" data-stance="{_e(row.stance)}">'
-            f"<title>{_e(row.name)}: {shares}; {_plural(row.quotes, 'quote')}</title>"
+            f"<title>{_e(row.name)}: {shares}; {plural(row.quotes, 'quote')}</title>"
             f'<text x="{label_width - 8}" y="{middle + 4}" text-anchor="end">{_e(_shorten(row.name))}</text>'
             f'{bars}<text x="{axis + half + 8}" y="{middle + 4}" class="count">{row.quotes}</text></g>'
         )

@@ -177,15 +177,21 @@ def _document_title(analysis: Analysis) -> str:
 
 
 def _corpus_title(target: str | None, documents: int) -> str:
-    return f"All {documents} documents: stance toward “{target}”"
+    scope = "1 document" if documents == 1 else f"All {documents:,} documents"
+    return f"{scope}: stance toward “{target}”"
 
 
 def _document_caption(analysis: Analysis) -> str:
     unattributed = sum(1 for quote in analysis.quotes if quote.speaker is None)
-    quotes = f"{len(analysis.quotes)} quotes"
+    quotes = plural(len(analysis.quotes), "quote")
     if unattributed:
-        quotes += f" ({unattributed} with no speaker, not counted)"
-    return f"{quotes}, {len(analysis.stances)} speakers"
+        quotes += f" ({unattributed:,} with no speaker, not counted)"
+    return f"{quotes}, {plural(len(analysis.stances), 'speaker')}"
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 quote``, ``2 quotes``, ``1,200 quotes``."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _header(articles: bool) -> list[str]:

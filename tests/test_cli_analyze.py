@@ -47,7 +47,7 @@ def test_cli_analyze_table_per_document_and_corpus(fake_model, corpus):
     assert "one: stance toward “the rules”" in out
     assert "two: stance toward “the budget”" in out  # the row's own target wins
     assert "All 2 documents: stance toward “the rules”" in out
-    assert "All 1 documents: stance toward “the budget”" in out
+    assert "1 document: stance toward “the budget”" in out
     assert "Bo Ray" in out and "against" in out
 
 

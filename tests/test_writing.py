@@ -70,6 +70,12 @@ def test_writing_speaker_table_has_every_column_and_speaker():
     assert "3 quotes (1 with no speaker, not counted), 2 speakers" in out
 
 
+def test_writing_caption_counts_in_the_singular_for_one():
+    one = analysis()
+    one = Analysis(one.id, one.text, one.target, one.quotes[:1], one.speakers, one.stances[:1])
+    assert "1 quote, 1 speaker" in render(speaker_table(one))
+
+
 def test_writing_corpus_table_shows_articles():
     stances = analysis().stances
     out = render(corpus_table(stances, TARGET, documents=2))
