@@ -20,6 +20,7 @@ from stance.training import (
     soft_targets,
     split_validation,
     train,
+    training_batches,
 )
 
 TINY_STANCE_EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "stance-train-example.jsonl"
@@ -101,6 +102,28 @@ def test_training_train_save_load_gives_identical_predictions(tmp_path, tiny_enc
     assert loaded.predict_proba(inputs) == result.classifier.predict_proba(inputs)
 
 
+@pytest.mark.parametrize("group_by_length", [False, True])
+def test_training_batches_hold_every_row_once_in_a_seeded_order(group_by_length):
+    lengths = [(7 * i) % 53 + 5 for i in range(300)]
+    batches = training_batches(lengths, 16, seed=3, group_by_length=group_by_length)
+    assert sorted(i for batch in batches for i in batch) == list(range(300))
+    assert len(batches) == 19 and sum(len(batch) == 16 for batch in batches) == 18
+    assert batches == training_batches(lengths, 16, seed=3, group_by_length=group_by_length)
+    assert batches != training_batches(lengths, 16, seed=4, group_by_length=group_by_length)
+
+
+def test_training_batches_grouped_by_length_need_far_less_padding():
+    lengths = [(7 * i) % 53 + 5 for i in range(800)]
+
+    def padded(batches):
+        return sum(max(lengths[i] for i in batch) * len(batch) for batch in batches)
+
+    plain = training_batches(lengths, 16, seed=3)
+    grouped = training_batches(lengths, 16, seed=3, group_by_length=True)
+    assert padded(grouped) < 0.7 * padded(plain)
+    assert padded(grouped) < 1.1 * sum(lengths)
+
+
 def test_training_continues_from_a_stance_model(tmp_path, tiny_stance_dir):
     rows = read_labelled([TINY_STANCE_EXAMPLE])
     before = load_model(tiny_stance_dir).predict_proba([rows[0].input])
@@ -137,7 +160,8 @@ def test_training_cli_trains_a_model_that_analyze_uses(tmp_path, tiny_encoder_di
         app,
         ["train", str(TINY_STANCE_EXAMPLE), "--output", str(output), "--base-model", str(tiny_encoder_dir),
          "--epochs", "2", "--batch-size", "8", "--max-length", "48", "--frozen-layers", "0",
-         "--no-context", "--precision", "bf16", "--evaluate", str(TINY_STANCE_EXAMPLE), "--notes", str(notes)],
+         "--no-context", "--precision", "bf16", "--group-by-length", "--evaluate", str(TINY_STANCE_EXAMPLE),
+         "--notes", str(notes)],
     )
     assert result.exit_code == 0, result.output
     assert "epoch 2: loss" in result.output and "macro-F1" in result.output
@@ -146,6 +170,8 @@ def test_training_cli_trains_a_model_that_analyze_uses(tmp_path, tiny_encoder_di
     assert str(TINY_STANCE_EXAMPLE) in config["training"]["evaluations"]
     assert config["use_context"] is False and config["template"] == "{speaker} {cue}: {quote}"
     assert config["training"]["arguments"]["precision"] == "bf16"
+    assert config["training"]["arguments"]["group_by_length"] is True
+    assert config["training"]["command"].endswith("--group-by-length")
     card = (output / "README.md").read_text(encoding="utf-8")
     assert "Written by hand for this test." in card and "Held-out evaluation" in card
     assert "95% bootstrap interval" in card and "95% interval" in result.output

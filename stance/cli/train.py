@@ -60,6 +60,11 @@ def train_cli(
         Precision(DEFAULTS.precision), help="Training precision. auto: bf16 autocast on CUDA and on CPUs with "
         "AMX/AVX512-BF16 (1.4x faster per step on a 2-core AMX Xeon), else fp32.",
     ),
+    group_by_length: bool = typer.Option(
+        DEFAULTS.group_by_length, "--group-by-length", help="Batch statements of about one length together: "
+        "much less padding, about 2x faster when short and long statements mix. Changes the batches, so the "
+        "model differs from a run without it.",
+    ),
     notes: Path | None = typer.Option(
         None, help="Markdown added to the model card (where the data came from, how it was split).",
         exists=True, dir_okay=False,
@@ -80,6 +85,7 @@ def train_cli(
         teacher_weight=teacher_weight,
         seed=seed,
         precision=precision.value,
+        group_by_length=group_by_length,
     )
     console = Console(stderr=True)
     statements = read_labelled(data)
@@ -141,6 +147,8 @@ def _command(
         words += ["--" + name.replace("_", "-"), str(getattr(args, name))]
     if not args.use_context:
         words.append("--no-context")
+    if args.group_by_length:
+        words.append("--group-by-length")
     return shlex.join(words)
 
 
