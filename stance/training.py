@@ -74,7 +74,8 @@ class TrainingArguments:
     # `stance.devices`. Weights and optimizer state stay float32.
     precision: str = "fp32"
     # Batch statements of similar token length together (see `training_batches`): far less padding
-    # when tweets and news paragraphs are mixed. Off by default, so earlier recipes reproduce.
+    # when tweets and news paragraphs are mixed. Off by default: earlier recipes reproduce, and on
+    # the shipped model's data it trained 3.4x faster but scored lower held out (README).
     group_by_length: bool = False
 
     def to_dict(self) -> dict:
