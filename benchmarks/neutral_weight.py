@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from stance.aggregate import TIE_ORDER
 from stance.classify import load_model
 from stance.evaluation.stance import macro_f1
 from stance.training import read_labelled
@@ -23,8 +24,7 @@ WEIGHTS = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.5)
 
 def weighted_label(scores: dict[str, float], neutral_weight: float) -> str:
     weighted = {**scores, "neutral": scores["neutral"] * neutral_weight}
-    # On a tie, neutral first, as in stance.aggregate.
-    return max(("neutral", "favor", "against"), key=weighted.__getitem__)
+    return max(TIE_ORDER, key=weighted.__getitem__)
 
 
 def sweep(model_name: str | None, gold_paths: list[str], precision: str) -> dict[float, dict[str, float]]:
