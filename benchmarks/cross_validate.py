@@ -1,0 +1,131 @@
+"""Cross-validate the shipped stance recipe over the training ARTICLES: a far larger score to
+choose recipes by than the 77-statement validation split.
+
+    python benchmarks/cross_validate.py runs/stance-splits runs/cv-shipped [--folds 5] [--set learning_rate=6e-5]
+    python benchmarks/cross_validate.py runs/stance-splits runs/cv-other --compare runs/cv-shipped
+
+The immigration training statements (``immigration_fit.jsonl`` + ``immigration_val.jsonl`` of
+`benchmarks/stance_splits.py`; the held-out files are never read) are cut into ``--folds`` folds by
+article (sha256 of ``"cv:" + article`` mod folds). For each fold the recipe recorded in
+``models/stance-minilm/stance_config.json`` trains on the other folds, in place of
+``immigration_fit.jsonl`` in its data list (so the immigration rows keep their weight and the
+multi-target rows are all there), and scores the fold. There is no validation inside a fold: the
+recipe runs the recorded kept epoch's number of epochs and keeps the last. ``--set NAME=VALUE``
+changes one training argument (``stance.training.TrainingArguments``), e.g. to try another recipe.
+
+Writes ``out/predictions.jsonl`` (each statement's fold, gold label and probabilities; a fold
+already there is not trained again) and prints one JSON object: each fold's macro-F1, and the
+macro-F1 of all out-of-fold predictions with a 95% bootstrap interval (articles resampled
+whole). ``--compare DIR`` adds the paired difference against another run's predictions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+
+import torch
+
+from stance.evaluation.stance import bootstrap_intervals, macro_f1, paired_bootstrap
+from stance.records import STANCE_LABELS
+from stance.training import TrainingArguments, read_labelled, statement_groups, train
+
+RECIPE = Path(__file__).resolve().parents[1] / "models" / "stance-minilm" / "stance_config.json"
+IMMIGRATION = ("immigration_fit.jsonl", "immigration_val.jsonl")
+PREDICTIONS = "predictions.jsonl"
+
+
+def fold_of(group: str | None, origin: str, folds: int) -> int:
+    return int(hashlib.sha256(("cv:" + (group or origin)).encode("utf-8")).hexdigest(), 16) % folds
+
+
+def recipe_arguments(overrides: list[str]) -> TrainingArguments:
+    """The recorded training arguments, the kept epoch as the number of epochs, no validation."""
+    training = json.loads(RECIPE.read_text(encoding="utf-8"))["training"]
+    fields = {field.name for field in dataclasses.fields(TrainingArguments)}
+    arguments = {key: value for key, value in training["arguments"].items() if key in fields}
+    arguments |= {"epochs": training["best_epoch"], "validation_fraction": 0.0, "precision": "bf16"}
+    for override in overrides:
+        name, _, value = override.partition("=")
+        if name not in fields:
+            raise SystemExit(f"--set {override}: expected one of {', '.join(sorted(fields))}")
+        try:
+            arguments[name] = json.loads(value)
+        except json.JSONDecodeError:  # a plain word, e.g. precision=fp32
+            arguments[name] = value
+    return TrainingArguments(**arguments)
+
+
+def recipe_data(splits: Path) -> list[Path]:
+    """The recorded data files, found in ``splits``; ``immigration_fit.jsonl`` marks where the
+    fold's training statements go."""
+    return [splits / Path(name).name for name in json.loads(RECIPE.read_text(encoding="utf-8"))["training"]["data"]]
+
+
+def read_predictions(out: Path) -> dict[str, dict]:
+    path = out / PREDICTIONS
+    if not path.exists():
+        return {}
+    return {row["origin"]: row for row in map(json.loads, path.open(encoding="utf-8"))}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("splits", type=Path, help="Folder written by benchmarks/stance_splits.py.")
+    parser.add_argument("out", type=Path, help="Folder for the predictions.")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--compare", type=Path, help="Another run's folder: the paired difference against it.")
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    arguments = recipe_arguments(args.overrides)
+    statements = read_labelled([args.splits / name for name in IMMIGRATION])
+    folds = [fold_of(row.group, row.origin, args.folds) for row in statements]
+    data = recipe_data(args.splits)
+    others = read_labelled([path for path in data if path.name != "immigration_fit.jsonl"])
+    copies = sum(path.name == "immigration_fit.jsonl" for path in data)
+    done = read_predictions(args.out)
+    for fold in range(args.folds):
+        scored = [row for row, f in zip(statements, folds) if f == fold]
+        if all(row.origin in done for row in scored):
+            continue
+        fitting = [row for row, f in zip(statements, folds) if f != fold]
+        result = train(fitting * copies + others, arguments, validation=[])
+        probabilities = result.classifier.predict_proba([row.input for row in scored], batch_size=64)
+        with (args.out / PREDICTIONS).open("a", encoding="utf-8") as stream:
+            for row, scores in zip(scored, probabilities):
+                record = {"origin": row.origin, "fold": fold, "label": row.label, "scores": scores}
+                stream.write(json.dumps(record) + "\n")
+                done[row.origin] = record
+
+    gold = [row.label for row in statements]
+    predicted = [max(STANCE_LABELS, key=done[row.origin]["scores"].get) for row in statements]
+    units = list(statement_groups(statements).values())
+    report = {
+        "arguments": arguments.to_dict(),
+        "statements": len(statements),
+        "articles": len(units),
+        "folds": {
+            fold: round(macro_f1([g for g, f in zip(gold, folds) if f == fold], [p for p, f in zip(predicted, folds) if f == fold]), 4)
+            for fold in range(args.folds)
+        },
+        "macro_f1": round(macro_f1(gold, predicted), 4),
+        "intervals": bootstrap_intervals(gold, predicted, units),
+    }
+    if args.compare:
+        baseline = read_predictions(args.compare)
+        if missing := [row.origin for row in statements if row.origin not in baseline]:
+            raise SystemExit(f"{args.compare / PREDICTIONS}: no prediction for {len(missing)} statements, e.g. {missing[0]}")
+        other = [max(STANCE_LABELS, key=baseline[row.origin]["scores"].get) for row in statements]
+        report["compared_with"] = {"run": str(args.compare), **paired_bootstrap(gold, other, predicted, units)}
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
