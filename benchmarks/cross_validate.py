@@ -29,8 +29,8 @@ from pathlib import Path
 
 import torch
 
+from stance.aggregate import TIE_ORDER
 from stance.evaluation.stance import bootstrap_intervals, macro_f1, paired_bootstrap
-from stance.records import STANCE_LABELS
 from stance.training import TrainingArguments, read_labelled, statement_groups, train
 
 RECIPE = Path(__file__).resolve().parents[1] / "models" / "stance-minilm" / "stance_config.json"
@@ -72,6 +72,10 @@ def read_predictions(out: Path) -> dict[str, dict]:
     return {row["origin"]: row for row in map(json.loads, path.open(encoding="utf-8"))}
 
 
+def predicted_labels(predictions: dict[str, dict], statements) -> list[str]:
+    return [max(TIE_ORDER, key=predictions[row.origin]["scores"].get) for row in statements]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("splits", type=Path, help="Folder written by benchmarks/stance_splits.py.")
@@ -105,7 +109,7 @@ def main() -> None:
                 done[row.origin] = record
 
     gold = [row.label for row in statements]
-    predicted = [max(STANCE_LABELS, key=done[row.origin]["scores"].get) for row in statements]
+    predicted = predicted_labels(done, statements)
     units = list(statement_groups(statements).values())
     report = {
         "arguments": arguments.to_dict(),
@@ -122,7 +126,7 @@ def main() -> None:
         baseline = read_predictions(args.compare)
         if missing := [row.origin for row in statements if row.origin not in baseline]:
             raise SystemExit(f"{args.compare / PREDICTIONS}: no prediction for {len(missing)} statements, e.g. {missing[0]}")
-        other = [max(STANCE_LABELS, key=baseline[row.origin]["scores"].get) for row in statements]
+        other = predicted_labels(baseline, statements)
         report["compared_with"] = {"run": str(args.compare), **paired_bootstrap(gold, other, predicted, units)}
     print(json.dumps(report, indent=2))
 
