@@ -20,6 +20,9 @@ Reads the shared stance corpora by path and writes, OUTSIDE the repository's tra
   ``immigration_fit.jsonl`` (``../polnear/train.jsonl`` beside DATA_DIR), unlabelled, with the
   inputs `stance analyze` would give them (speaker as written, cue, paragraph context), for
   `stance train --teacher … --unlabelled …`. No validation or held-out article contributes.
+- ``immigration_candidates.jsonl``: the statements worth labelling next — unlabelled attributions
+  of every PolNeAR training article (not held out, not validation) whose words mention
+  immigration (``IMMIGRATION_WORDS``), in the same form, plus ``source`` and ``kind``.
 
 Every immigration row gets a ``group`` field, its article (PolNeAR ``article`` or the page's
 ``source_url``): `stance evaluate stance` resamples an article's statements together for its
@@ -34,16 +37,30 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 import sys
 from pathlib import Path
 
 HELD_OUT_PERCENT = 20
 OTHER_TARGET_ROWS = 1500
 SAMPLE_SEED = 13
+# Words that make an unlabelled attribution worth labelling for "immigration enforcement".
+# Acronyms are matched case-sensitively ("ICE", not "police").
+IMMIGRATION_WORDS = re.compile(
+    r"(?i:immigra|deport|refugee|amnesty|sanctuary|illegal aliens?|illegals\b|undocumented|asylum"
+    r"|migrant|border (?:wall|security|patrol|crossings?)|secure (?:the|our) border|\b(?:the|a|border) wall\b"
+    r"|muslim ban|ban (?:on )?muslims|muslims? (?:from )?(?:entering|coming)|vetting|\bvet them\b|dreamers"
+    r"|path to (?:citizenship|legal)|birthright|e-verify|h-1b|syrians?\b)|\b(?:ICE|DACA|DAPA)\b"
+)
 
 
 def held_out(key: str) -> bool:
     return int(hashlib.sha256(key.encode("utf-8")).hexdigest(), 16) % 100 < HELD_OUT_PERCENT
+
+
+def validation(unit: str) -> bool:
+    """Whether a training article (or page) is cut out for validation."""
+    return int(hashlib.sha256(("val:" + unit).encode("utf-8")).hexdigest(), 16) % 10 == 0
 
 
 def group_key(row: dict) -> str:
@@ -71,8 +88,7 @@ def make_splits(data_dir: Path) -> dict[str, list[dict]]:
     splits["immigration_test.jsonl"] += read_jsonl(data_dir / "immigration_dev.jsonl")
     for row in splits["immigration_train.jsonl"]:
         unit = row.get("article") or row.get("source_url") or row["id"]
-        validation = int(hashlib.sha256(("val:" + unit).encode("utf-8")).hexdigest(), 16) % 10 == 0
-        splits["immigration_val.jsonl" if validation else "immigration_fit.jsonl"].append(row)
+        splits["immigration_val.jsonl" if validation(unit) else "immigration_fit.jsonl"].append(row)
     gwsd = [row for row in multitarget if row["dataset"] == "gwsd"]
     others = [row for row in multitarget if row["dataset"] != "gwsd"]
     for row in gwsd:
@@ -88,35 +104,68 @@ def _with_article_group(row: dict) -> dict:
 
 def unlabelled_attributions(polnear_path: Path, fit: list[dict]) -> list[dict]:
     """The PolNeAR attributions of ``fit``'s articles that have no stance label, as statements."""
+    labelled = {row["id"] for row in fit}
+    articles = {row["article"] for row in fit if row.get("article")}
+    return [
+        row
+        for document in read_jsonl(polnear_path)
+        if document["id"] in articles
+        for row in attribution_statements(document)
+        if row["id"] not in labelled
+    ]
+
+
+def annotation_candidates(polnear_path: Path, labelled_ids: set[str]) -> list[dict]:
+    """Unlabelled PolNeAR training attributions that mention immigration: what to label next.
+
+    Only articles on the training side of both cuts (not held out, not validation) contribute, so
+    labelling them can never leak into a score. A statement is a candidate when its words match
+    ``IMMIGRATION_WORDS``; the annotator still marks the ones not really about immigration
+    (``relevant: false``, labelled neutral), as the shared data does.
+    """
+    return [
+        row
+        for document in read_jsonl(polnear_path)
+        if not held_out("article:" + document["id"]) and not validation(document["id"])
+        for row in attribution_statements(document)
+        if row["id"] not in labelled_ids and IMMIGRATION_WORDS.search(row["text"])
+    ]
+
+
+def attribution_statements(document: dict) -> list[dict]:
+    """Every attribution of one PolNeAR article as a statement with the inputs `stance analyze`
+    would give it (speaker as written, cue, paragraph context), plus its source and kind."""
     from stance.classify import stance_input
     from stance.records import Quote, Span
 
-    labelled = {row["id"] for row in fit}
-    articles = {row["article"] for row in fit if row.get("article")}
+    text = document["text"]
     rows = []
-    for document in read_jsonl(polnear_path):
-        if document["id"] not in articles:
+    for number, attribution in enumerate(document["quotes"]):
+        if not attribution["content"]:
             continue
-        text = document["text"]
-        for number, attribution in enumerate(document["quotes"]):
-            row_id = f"polnear-train-{document['id']}-{number}"
-            if row_id in labelled or not attribution["content"]:
-                continue
-            parts = tuple(Span(part["start"], part["end"], part["text"]) for part in attribution["content"])
-            sources = attribution["source"] or [None]
-            cues = attribution["cue"] or [None]
-            quote = Quote(
-                start=parts[0].start,
-                end=parts[-1].end,
-                text=text[parts[0].start : parts[-1].end],
-                kind=attribution["kind"],
-                parts=parts,
-                cue=cues[0] and Span(cues[0]["start"], cues[0]["end"], cues[0]["text"]),
-                mention=sources[0] and Span(sources[0]["start"], sources[0]["end"], sources[0]["text"]),
-                speaker=attribution.get("resolved_speaker"),
-            )
-            item = stance_input(text, quote, "immigration enforcement")
-            rows.append({"id": row_id, "article": document["id"], **{k: v for k, v in vars(item).items() if v}})
+        parts = tuple(Span(part["start"], part["end"], part["text"]) for part in attribution["content"])
+        sources = attribution["source"] or [None]
+        cues = attribution["cue"] or [None]
+        quote = Quote(
+            start=parts[0].start,
+            end=parts[-1].end,
+            text=text[parts[0].start : parts[-1].end],
+            kind=attribution["kind"],
+            parts=parts,
+            cue=cues[0] and Span(cues[0]["start"], cues[0]["end"], cues[0]["text"]),
+            mention=sources[0] and Span(sources[0]["start"], sources[0]["end"], sources[0]["text"]),
+            speaker=attribution.get("resolved_speaker"),
+        )
+        item = stance_input(text, quote, "immigration enforcement")
+        rows.append(
+            {
+                "id": f"polnear-train-{document['id']}-{number}",
+                "article": document["id"],
+                "source": sources[0] and sources[0]["text"],
+                "kind": attribution["kind"],
+                **{key: value for key, value in vars(item).items() if value},
+            }
+        )
     return rows
 
 
@@ -125,7 +174,9 @@ def main(data_dir: str, out_dir: str) -> None:
     out.mkdir(parents=True, exist_ok=True)
     splits = make_splits(Path(data_dir))
     polnear = Path(data_dir).parent / "polnear" / "train.jsonl"
+    labelled = {row["id"] for rows in splits.values() for row in rows}
     splits["immigration_unlabelled.jsonl"] = unlabelled_attributions(polnear, splits["immigration_fit.jsonl"])
+    splits["immigration_candidates.jsonl"] = annotation_candidates(polnear, labelled)
     for name, rows in splits.items():
         with (out / name).open("w", encoding="utf-8") as stream:
             stream.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)

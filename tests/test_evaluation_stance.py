@@ -150,6 +150,29 @@ def _held_out_splits() -> dict:
     return _benchmark("stance_splits").make_splits(SHARED_STANCE)
 
 
+def test_annotation_candidates_are_unlabelled_training_statements_about_immigration(tmp_path):
+    splits = _benchmark("stance_splits")
+    words = splits.IMMIGRATION_WORDS
+    assert all(words.search(text) for text in ("a ban on Muslims entering the U.S.", "ICE agents", "deportations"))
+    assert not any(words.search(text) for text in ("the police chief", "a good choice", "Wall Street"))
+    # One training article and one held-out article; the text is written for this test.
+    names = [f"article-{n}" for n in range(100)]
+    kept = next(name for name in names if not splits.held_out("article:" + name) and not splits.validation(name))
+    held = next(name for name in names if splits.held_out("article:" + name))
+    text = "Smith said deportations must go up. Jones said the weather was fine. Lee said ICE was cruel."
+
+    def attribution(start: int, end: int, source: int) -> dict:
+        content = [{"start": start, "end": end, "text": text[start:end]}]
+        mention = [{"start": source, "end": source + 5, "text": text[source : source + 5]}]
+        return {"content": content, "source": mention, "cue": None, "kind": "indirect"}
+
+    quotes = [attribution(11, 34, 0), attribution(47, 67, 36), attribution(78, 92, 68)]
+    polnear = tmp_path / "train.jsonl"
+    polnear.write_text("".join(json.dumps({"id": name, "text": text, "quotes": quotes}) + "\n" for name in (kept, held)))
+    candidates = splits.annotation_candidates(polnear, labelled_ids={f"polnear-train-{kept}-2"})
+    assert [(row["id"], row["text"], row["source"]) for row in candidates] == [(f"polnear-train-{kept}-0", "deportations must go up", "Smith")]
+
+
 def test_evaluation_stance_splits_keep_articles_apart():
     if not SHARED_STANCE.is_dir():
         pytest.skip("../shared/data/stance is not here")
