@@ -17,6 +17,11 @@ Writes ``out/predictions.jsonl`` (each statement's fold, gold label and probabil
 already there is not trained again) and prints one JSON object: each fold's macro-F1, and the
 macro-F1 of all out-of-fold predictions with a 95% bootstrap interval (articles resampled
 whole). ``--compare DIR`` adds the paired difference against another run's predictions.
+``--pool DIR`` adds runs of this recipe with other seeds (``--set seed=14``): the figures are then
+also given pooled over the seeds, and ``--compare`` takes one run of the other recipe per seed:
+
+    python benchmarks/cross_validate.py runs/stance-splits runs/cv-b --set seed=14 --pool runs/cv-b13 \\
+        --compare runs/cv-a14 --compare runs/cv-a13
 """
 
 from __future__ import annotations
@@ -72,8 +77,30 @@ def read_predictions(out: Path) -> dict[str, dict]:
     return {row["origin"]: row for row in map(json.loads, path.open(encoding="utf-8"))}
 
 
+def complete_predictions(out: Path, statements) -> dict[str, dict]:
+    predictions = read_predictions(out)
+    if missing := [row.origin for row in statements if row.origin not in predictions]:
+        raise SystemExit(f"{out / PREDICTIONS}: no prediction for {len(missing)} statements, e.g. {missing[0]}")
+    return predictions
+
+
 def predicted_labels(predictions: dict[str, dict], statements) -> list[str]:
     return [max(TIE_ORDER, key=predictions[row.origin]["scores"].get) for row in statements]
+
+
+def pool(runs: list[dict[str, dict]], statements) -> tuple[list[str], list[str], list[list[int]]]:
+    """Gold labels, predicted labels and bootstrap units of several runs' predictions together.
+
+    Runs of one recipe with different seeds count as more statements of the same articles: an
+    article is resampled with its statements of every run, so seed-to-seed noise averages out.
+    """
+    gold = [row.label for row in statements] * len(runs)
+    predicted = [label for run in runs for label in predicted_labels(run, statements)]
+    units = [
+        [index + copy * len(statements) for copy in range(len(runs)) for index in unit]
+        for unit in statement_groups(statements).values()
+    ]
+    return gold, predicted, units
 
 
 def main() -> None:
@@ -82,7 +109,12 @@ def main() -> None:
     parser.add_argument("out", type=Path, help="Folder for the predictions.")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE")
-    parser.add_argument("--compare", type=Path, help="Another run's folder: the paired difference against it.")
+    parser.add_argument(
+        "--pool", type=Path, action="append", default=[], help="A run of this recipe with another seed, pooled with this one."
+    )
+    parser.add_argument(
+        "--compare", type=Path, action="append", default=[], help="Another recipe's run (one per run of this recipe): the paired difference."
+    )
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -122,12 +154,22 @@ def main() -> None:
         "macro_f1": round(macro_f1(gold, predicted), 4),
         "intervals": bootstrap_intervals(gold, predicted, units),
     }
+    runs = [args.out, *args.pool]
+    pooled_gold, pooled, pooled_units = pool([complete_predictions(run, statements) for run in runs], statements)
+    if args.pool:
+        report["pooled"] = {
+            "runs": [str(run) for run in runs],
+            "macro_f1": round(macro_f1(pooled_gold, pooled), 4),
+            "intervals": bootstrap_intervals(pooled_gold, pooled, pooled_units),
+        }
     if args.compare:
-        baseline = read_predictions(args.compare)
-        if missing := [row.origin for row in statements if row.origin not in baseline]:
-            raise SystemExit(f"{args.compare / PREDICTIONS}: no prediction for {len(missing)} statements, e.g. {missing[0]}")
-        other = predicted_labels(baseline, statements)
-        report["compared_with"] = {"run": str(args.compare), **paired_bootstrap(gold, other, predicted, units)}
+        if len(args.compare) != len(runs):
+            raise SystemExit(f"--compare: give as many runs ({len(args.compare)}) as this recipe has ({len(runs)})")
+        _, other, _ = pool([complete_predictions(run, statements) for run in args.compare], statements)
+        report["compared_with"] = {
+            "runs": [str(run) for run in args.compare],
+            **paired_bootstrap(pooled_gold, other, pooled, pooled_units),
+        }
     print(json.dumps(report, indent=2))
 
 

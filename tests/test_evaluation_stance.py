@@ -19,7 +19,8 @@ from stance.evaluation.stance import (
     macro_f1,
     paired_bootstrap,
 )
-from stance.training import read_labelled
+from stance.records import StanceInput
+from stance.training import LabelledStatement, read_labelled
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "fixtures" / "stance-train-example.jsonl"
@@ -148,6 +149,24 @@ def _benchmark(name: str):
 
 def _held_out_splits() -> dict:
     return _benchmark("stance_splits").make_splits(SHARED_STANCE)
+
+
+def test_cross_validation_pools_seeds_as_more_statements_of_the_same_articles():
+    cross_validate = _benchmark("cross_validate")
+    statements = [
+        LabelledStatement(StanceInput("t", f"s{n}"), label, None, f"f:{n}", group)
+        for n, (label, group) in enumerate([("favor", "a"), ("against", "b"), ("favor", "a")])
+    ]
+
+    def run(*guesses: str) -> dict:
+        one_hot = [{label: float(label == guess) for label in ("favor", "against", "neutral")} for guess in guesses]
+        return {row.origin: {"scores": scores} for row, scores in zip(statements, one_hot)}
+
+    gold, predicted, units = cross_validate.pool([run("favor", "favor", "neutral"), run("favor", "against", "favor")], statements)
+    assert gold == ["favor", "against", "favor"] * 2
+    assert predicted == ["favor", "favor", "neutral", "favor", "against", "favor"]
+    # Article "a" is statements 0 and 2 of both runs; "b" is statement 1 of both.
+    assert units == [[0, 2, 3, 5], [1, 4]]
 
 
 def test_annotation_candidates_are_unlabelled_training_statements_about_immigration(tmp_path):
