@@ -18,7 +18,9 @@ already there is not trained again) and prints one JSON object: each fold's macr
 macro-F1 of all out-of-fold predictions with a 95% bootstrap interval (articles resampled
 whole). ``--compare DIR`` adds the paired difference against another run's predictions.
 ``--pool DIR`` adds runs of this recipe with other seeds (``--set seed=14``): the figures are then
-also given pooled over the seeds, and ``--compare`` takes one run of the other recipe per seed:
+also given pooled over the seeds, with each run's own figure (the bootstrap intervals resample
+articles, not training runs, so the spread between seeds is the yardstick a difference between
+recipes must clear), and ``--compare`` takes one run of the other recipe per seed:
 
     python benchmarks/cross_validate.py runs/stance-splits runs/cv-b --set seed=14 --pool runs/cv-b13 \\
         --compare runs/cv-a14 --compare runs/cv-a13
@@ -157,8 +159,11 @@ def main() -> None:
     runs = [args.out, *args.pool]
     pooled_gold, pooled, pooled_units = pool([complete_predictions(run, statements) for run in runs], statements)
     if args.pool:
+        # The bootstrap resamples articles, not training runs: how far seeds of one recipe land
+        # apart is the yardstick a difference between recipes must clear.
+        count = len(statements)
         report["pooled"] = {
-            "runs": [str(run) for run in runs],
+            "runs": {str(run): round(macro_f1(gold, pooled[n * count : (n + 1) * count]), 4) for n, run in enumerate(runs)},
             "macro_f1": round(macro_f1(pooled_gold, pooled), 4),
             "intervals": bootstrap_intervals(pooled_gold, pooled, pooled_units),
         }
