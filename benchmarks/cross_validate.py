@@ -94,7 +94,7 @@ def pool(runs: list[dict[str, dict]], statements) -> tuple[list[str], list[str],
     """Gold labels, predicted labels and bootstrap units of several runs' predictions together.
 
     Runs of one recipe with different seeds count as more statements of the same articles: an
-    article is resampled with its statements of every run, so seed-to-seed noise averages out.
+    article is resampled with its statements of every run, and the figure averages over the seeds.
     """
     gold = [row.label for row in statements] * len(runs)
     predicted = [label for run in runs for label in predicted_labels(run, statements)]
@@ -142,9 +142,7 @@ def main() -> None:
                 stream.write(json.dumps(record) + "\n")
                 done[row.origin] = record
 
-    gold = [row.label for row in statements]
-    predicted = predicted_labels(done, statements)
-    units = list(statement_groups(statements).values())
+    gold, predicted, units = pool([done], statements)
     report = {
         "arguments": arguments.to_dict(),
         "statements": len(statements),
@@ -156,14 +154,13 @@ def main() -> None:
         "macro_f1": round(macro_f1(gold, predicted), 4),
         "intervals": bootstrap_intervals(gold, predicted, units),
     }
-    runs = [args.out, *args.pool]
-    pooled_gold, pooled, pooled_units = pool([complete_predictions(run, statements) for run in runs], statements)
+    runs = {args.out: done} | {path: complete_predictions(path, statements) for path in args.pool}
+    pooled_gold, pooled, pooled_units = pool(list(runs.values()), statements)
     if args.pool:
         # The bootstrap resamples articles, not training runs: how far seeds of one recipe land
         # apart is the yardstick a difference between recipes must clear.
-        count = len(statements)
         report["pooled"] = {
-            "runs": {str(run): round(macro_f1(gold, pooled[n * count : (n + 1) * count]), 4) for n, run in enumerate(runs)},
+            "runs": {str(path): round(macro_f1(gold, predicted_labels(run, statements)), 4) for path, run in runs.items()},
             "macro_f1": round(macro_f1(pooled_gold, pooled), 4),
             "intervals": bootstrap_intervals(pooled_gold, pooled, pooled_units),
         }
