@@ -76,10 +76,10 @@ def tagger_stages(
 
     from stance.pipeline import extract
     from stance.records import Article
-    from stance.tagger import QuoteTagger, tagger_path
+    from stance.quotes.tagger import QuoteTagger, tagger_path
 
     torch.set_num_threads(threads)
-    tagger = QuoteTagger.load(tagger_path(name_or_path), precision=precision)
+    tagger = QuoteTagger.from_pretrained(tagger_path(name_or_path), precision=precision)
     precision = tagger.precision
     return {
         f"quote tagger ({precision}, {threads} threads)": articles_per_second(

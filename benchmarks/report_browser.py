@@ -25,7 +25,7 @@ from pathlib import Path
 
 from stance.aggregate import aggregate_speakers, merge_corpus
 from stance.records import STANCE_LABELS, Analysis, Quote, Span
-from stance.report import render_report
+from stance.output.report import render_report
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -21,8 +21,9 @@ import time
 
 import torch
 
+from stance.data.statements import read_labelled
 from stance.devices import cpu_has_bf16_units
-from stance.training import TrainingArguments, read_labelled, train
+from stance.training import TrainingArguments, fit_stance
 
 SETTINGS = {
     "fp32": {"precision": "fp32"},
@@ -48,7 +49,7 @@ def main(argv: list[str]) -> dict:
     for _ in range(args.repeats):
         for name, setting in SETTINGS.items():
             started = time.perf_counter()
-            train(rows, TrainingArguments(**{**base.to_dict(), **setting}))
+            fit_stance(rows, TrainingArguments(**{**base.to_dict(), **setting}))
             seconds[name].append((time.perf_counter() - started) / steps)
     medians = {name: statistics.median(times) for name, times in seconds.items()}
     return {

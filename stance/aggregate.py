@@ -17,8 +17,8 @@ The rule, for one speaker in one article:
    has no clear stance).
 
 So a speaker with one quote has that quote's label (unless favor and against are within the
-margin). ``benchmarks/aggregation_rules.py`` compares this rule with plain and weighted argmax of
-the mean and with majority voting on held-out labelled statements.
+margin). ``docs/experiments/aggregation-rules.md`` compares this rule with plain and weighted argmax
+of the mean and with majority voting on held-out labelled statements.
 
 Quotes with no resolved speaker, or not classified, are not aggregated. ``counts`` keeps the
 number of the speaker's quotes per label (each quote's own stance), ``quotes`` their number.
@@ -35,14 +35,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
-from stance.records import STANCE_LABELS, Quote, Speaker, SpeakerStance, StanceLabel
+from stance.records import STANCE_LABELS, Quote, Speaker, SpeakerStance, StanceLabel, most_probable
 
 # Favor/against must lead the other polar side by this much of the speaker's score, else neutral.
 POLAR_MARGIN = 0.10
 # The least a classified quote weighs, so a speaker whose quotes are all uncertain still has scores.
 MIN_QUOTE_WEIGHT = 0.05
-# Which label wins a tie of scores (max keeps the first).
-TIE_ORDER: tuple[StanceLabel, ...] = ("neutral", "favor", "against")
 # Kind given to a speaker that quotes name but the speakers stage did not list.
 FALLBACK_KIND = "person"
 
@@ -67,7 +65,7 @@ def aggregate_speakers(
     for name in ordered:
         said = by_name[name]
         vectors = [probabilities(quote.scores) for quote in said]
-        labels = [quote.stance or _argmax(vector) for quote, vector in zip(said, vectors)]
+        labels = [quote.stance or most_probable(vector) for quote, vector in zip(said, vectors)]
         weights = [quote_weight(vector) for vector in vectors]
         speaker = known.get(name)
         stances.append(
@@ -176,12 +174,6 @@ def _weighted_mean(vectors: Sequence[Mapping[str, float]], weights: Sequence[flo
         label: sum(w * vector[label] for vector, w in zip(vectors, weights)) / total
         for label in STANCE_LABELS
     }
-
-
-def _argmax(scores: Mapping[str, float]) -> StanceLabel:
-    # Ties go to neutral first, then favor: a tie is no evidence of a side, and the order of the
-    # dict never matters.
-    return max(TIE_ORDER, key=lambda label: scores.get(label, 0.0))
 
 
 def _count_labels(labels: Iterable[str]) -> dict[str, int]:

@@ -6,7 +6,7 @@ and an exit code. Messages say what was expected, what was found, and what to do
 
 from __future__ import annotations
 
-# Exit codes of the `stance` command (documented in the README).
+# Exit codes of the `stance` command (documented in docs/formats.md).
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1  # the run finished, but some documents are in failures.jsonl
 EXIT_USAGE = 2  # bad arguments, unreadable inputs given by name, missing or bad model

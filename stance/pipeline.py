@@ -7,30 +7,34 @@ the stages) and classifies the quotes of many documents in shared batches.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from stance.errors import InputError, ModelError
+from stance.errors import InputError, ModelError, StanceError
 from stance.quotes import extract_quotes
 from stance.records import DEFAULT_TARGET, Analysis, Article, Failure, StanceInput
 from stance.speakers import resolve_speakers
 
 if TYPE_CHECKING:
-    from stance.tagger import QuoteTagger
+    from stance.quotes.tagger import QuoteTagger
+
+logger = logging.getLogger(__name__)
 
 
 def extract(article: Article, *, fast: bool = False, tagger: QuoteTagger | None = None) -> Analysis:
     """Find the quotes of one article and resolve their speakers (no stance yet).
 
     By default the rules' quotes are combined with the learned quote tagger's (``tagger``, or the
-    shipped one, loaded once per process; see `stance.tagger.combine_quotes`); ``fast`` uses the
+    shipped one, loaded once per process; see `stance.quotes.combine`); ``fast`` uses the
     rules alone, without torch.
     """
     quotes = extract_quotes(article.text)
     if not fast:
-        from stance.tagger import combine_quotes, load_tagger
+        from stance.quotes.combine import combine_quotes
+        from stance.quotes.tagger import load_tagger
 
         tagger = tagger or load_tagger()
         quotes = combine_quotes(quotes, tagger.predict([article.text])[0])
@@ -44,10 +48,32 @@ def extract(article: Article, *, fast: bool = False, tagger: QuoteTagger | None 
     )
 
 
+def extract_or_failure(
+    article: Article, target: str = DEFAULT_TARGET, fast: bool = False
+) -> Analysis | Failure:
+    """`extract` with the article's target (``target`` when it has none), or a `Failure` naming the
+    error when the extractors raise: a bug in a rule fails this document only, and is reported as a
+    failure rather than as a document without quotes. A `StanceError` (a tagger that can't be
+    loaded) is not about the document and stops the run."""
+    try:
+        found = extract(article, fast=fast)
+    except StanceError:
+        raise
+    except Exception as error:  # a bug in a rule must not stop a run of thousands of documents
+        logger.exception("%s: quote extraction failed", article.origin)
+        return Failure(
+            article.origin or "",
+            f"quote extraction failed: {type(error).__name__}: {error} (please report this document)",
+            article.id,
+        )
+    return replace(found, target=article.target or target)
+
+
 def analyze(
     text: str, target: str = DEFAULT_TARGET, model: str | StanceModel | None = None, id: str = ""
-) -> Analysis:
-    """Analyse one article: quotes, speakers, and each speaker's stance toward ``target``.
+) -> Analysis | Failure:
+    """Analyse one article: quotes, speakers, and each speaker's stance toward ``target`` (a
+    `Failure` when the extractors fail on it).
 
     ``model`` is a folder, a short name of a model in ``models/``, a Hugging Face hub id, or an
     already loaded model; the shipped default is used when it is None. Loading a model is slow: to
@@ -99,10 +125,12 @@ class Pipeline:
     def analyze(
         self, articles: Iterable[Article | Failure], target: str = DEFAULT_TARGET
     ) -> Iterator[Analysis | Failure]:
-        """Yield one `Analysis` per article, in order; an article's own target overrides ``target``.
+        """Yield one `Analysis` (or `Failure`) per article, in order; an article's own target
+        overrides ``target``.
 
         `Failure`s in ``articles`` (documents the reader could not read) are passed through in
-        their place, so a stream from `stance.reading.read_documents` can be given as it is.
+        their place, so a stream from `stance.reading.read_documents` can be given as it is; an
+        article whose extraction fails comes back as a `Failure` too (`extract_or_failure`).
         """
         pending: list[Analysis | Failure] = []
         pending_quotes = 0
@@ -110,9 +138,9 @@ class Pipeline:
             if isinstance(article, Failure):
                 pending.append(article)
                 continue
-            found = extract(article, fast=self.fast)
-            pending.append(replace(found, target=article.target or target))
-            pending_quotes += len(found.quotes)
+            found = extract_or_failure(article, target, self.fast)
+            pending.append(found)
+            pending_quotes += len(found.quotes) if isinstance(found, Analysis) else 0
             # Hold documents back until they fill a batch; the model runs once for all of them.
             if pending_quotes >= self.batch_size:
                 yield from self.classify(pending)

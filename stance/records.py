@@ -10,6 +10,7 @@ picklable and turn into plain JSON-ready dicts with ``to_dict()``; stages return
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,7 +20,15 @@ StanceLabel = Literal["favor", "against", "neutral"]
 
 QUOTE_KINDS: tuple[QuoteKind, ...] = ("direct", "indirect", "mixed")
 STANCE_LABELS: tuple[StanceLabel, ...] = ("favor", "against", "neutral")
+# Which label wins a tie of scores (max keeps the first): a tie is no evidence of a side.
+TIE_ORDER: tuple[StanceLabel, ...] = ("neutral", "favor", "against")
 DEFAULT_TARGET = "immigration enforcement"
+
+
+def most_probable(scores: Mapping[str, float]) -> StanceLabel:
+    """The stance label with the highest score, ties broken by `TIE_ORDER`; the order of the
+    dict never matters. The one rule for a quote's label and a speaker's."""
+    return max(TIE_ORDER, key=lambda label: scores.get(label, 0.0))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -236,3 +237,88 @@ def tiny_stance_dir(tmp_path_factory) -> Path:
 def tiny_nli_dir(tmp_path_factory) -> Path:
     """A tiny random NLI model (entailment/neutral/contradiction labels)."""
     return _save_tiny_bert(tmp_path_factory.mktemp("tiny-nli"), {0: "entailment", 1: "neutral", 2: "contradiction"})
+
+
+def shared_data(*parts: str) -> Path:
+    """A path under ../shared/data; its tests skip where it is missing, and fail under CI, which has it."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing: CI runs with ../shared beside the clone")
+        pytest.skip(f"{path} is not here (the research corpora are in ../shared/data)")
+    return path
+
+
+# News-style sentences written for the tagger's tests, with their attributions marked by hand:
+# (sentence, content, source, cue).
+TRAINING_SENTENCES = [
+    ("The mayor said that the plan would cut costs.", "the plan would cut costs", "The mayor", "said"),
+    ("“We will not back down,” the senator told reporters.", "“We will not back down,”", "the senator", "told"),
+    ("Officials warned the storm could close schools.", "the storm could close schools", "Officials", "warned"),
+    ("According to the report, crime fell last year.", "crime fell last year", "the report", "According to"),
+]
+
+
+def annotated(sentence: str, content: str, source: str, cue: str):
+    """One of `TRAINING_SENTENCES` as the PolNeAR reader returns a gold article."""
+    from stance.data.polnear import GoldArticle, GoldQuote
+
+    def span(part: str) -> tuple[Span, ...]:
+        start = sentence.index(part)
+        return (Span.of(sentence, start, start + len(part)),)
+
+    attribution = GoldQuote(parts=span(content), sources=span(source), kind=None, cues=span(cue))
+    return GoldArticle(id=sentence, text=sentence, attributions=(attribution,), origin="test")
+
+
+@pytest.fixture
+def tiny_tagger(tmp_path):
+    """A quote tagger on a 2-layer BERT of width 16 with random weights, over a vocabulary of
+    letters and the words of `TRAINING_SENTENCES`."""
+    import torch
+    from transformers import BertConfig, BertForTokenClassification, BertTokenizer
+
+    from stance.quotes.tagger import LABELS, QuoteTagger, TaggerConfig
+
+    torch.manual_seed(0)
+    words = {word.lower() for sentence, *_ in TRAINING_SENTENCES for word in sentence.replace(",", " ").split()}
+    letters = [chr(code) for code in range(ord("a"), ord("z") + 1)]
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *letters, *(f"##{c}" for c in letters),
+             *".,;:!?“”‘’\"'—-", *sorted(words)]
+    vocab_file = tmp_path / "vocab.txt"
+    vocab_file.write_text("\n".join(dict.fromkeys(vocab)) + "\n", encoding="utf-8")
+    tokenizer = BertTokenizer(vocab=str(vocab_file))
+    config = BertConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=16,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=64,
+        num_labels=len(LABELS),
+        id2label=dict(enumerate(LABELS)),
+        label2id={label: index for index, label in enumerate(LABELS)},
+    )
+    model = BertForTokenClassification(config)
+    return QuoteTagger(model, tokenizer, TaggerConfig(max_length=16, stride=4, num_layers=2, trained_layers=2, batch_size=4, precision="fp32"))
+
+
+def assert_quotes_in_bounds(text: str, quotes) -> None:
+    """Every span of every quote lies in ``text`` and holds its text; the tagger names no speaker."""
+    for quote in quotes:
+        assert 0 <= quote.start < quote.end <= len(text)
+        assert text[quote.start : quote.end] == quote.text
+        for span in (*quote.parts, quote.cue, quote.mention):
+            if span is not None:
+                assert 0 <= span.start < span.end <= len(text)
+                assert text[span.start : span.end] == span.text
+        assert quote.speaker is None
+
+
+def spans_of(text: str, *parts: str) -> tuple[Span, ...]:
+    """The span of each of ``parts`` at its first place in ``text``."""
+    spans = []
+    for part in parts:
+        start = text.index(part)
+        spans.append(Span(start, start + len(part), part))
+    return tuple(spans)

@@ -11,20 +11,18 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from stance.batch import (
+from stance.batch import BatchProgress, BatchSummary, run_batch
+from stance.cli import app
+from stance.cli.batch import progress_bar, summary_table
+from stance.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, InputError
+from stance.output.folder import (
     ARTICLES_FILE,
     CORPUS_FILE,
     FAILURES_FILE,
     OUTPUT_FILES,
     QUOTES_FILE,
     SPEAKERS_FILE,
-    BatchProgress,
-    BatchSummary,
-    run_batch,
 )
-from stance.cli import app
-from stance.cli.batch import progress_bar, summary_table
-from stance.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, InputError
 from stance.pipeline import Pipeline
 from stance.reading import ReadOptions, read_documents
 
@@ -195,6 +193,24 @@ def test_batch_reports_progress_after_every_batch(tmp_path, keyword_model, scrip
     run([source], tmp_path / "out", keyword_model, documents_per_batch=2, progress=seen.append)
     assert [p.documents for p in seen] == [2, 4, 5]
     assert seen[-1].quotes == len(jsonl(tmp_path / "out", QUOTES_FILE))
+
+
+def test_batch_a_rule_failure_is_written_as_a_failure_of_that_document(tmp_path, keyword_model, monkeypatch):
+    def broken(*args):
+        raise IndexError("a rule bug")
+
+    monkeypatch.setattr("stance.quotes.rules.source_before", broken)
+    rows = [{"id": "fine", "text": "The weather was fine all week."},
+            {"id": "bad", "text": "The mayor said the plan would cut costs."}]
+    source = write_jsonl(tmp_path / "docs.jsonl", rows)
+    summary = run([source], tmp_path / "out", keyword_model, fast=True)
+    assert [a["id"] for a in jsonl(tmp_path / "out", ARTICLES_FILE)] == ["fine"]
+    assert jsonl(tmp_path / "out", FAILURES_FILE) == [{
+        "id": "bad",
+        "origin": f"{source}:2",
+        "reason": "quote extraction failed: IndexError: a rule bug (please report this document)",
+    }]
+    assert summary.exit_code == EXIT_SOME_FAILED
 
 
 def test_batch_workers_give_the_same_outputs(tmp_path, keyword_model, seed_text):

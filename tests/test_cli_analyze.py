@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -68,6 +69,32 @@ def test_cli_analyze_jsonl_one_object_per_document(fake_model, corpus):
             assert set(quote) >= {"text", "start", "end", "kind", "speaker", "cue", "parts", "stance", "scores"}
 
 
+def test_cli_analyze_json_speaker_values(fake_model, tmp_path):
+    # The keyword model scores "support" 5:1:2 (favor:against:neutral), "cruel" 1:5:2 and a
+    # statement with no cue word 1:1:2; a speaker's shares are the certainty-weighted mean.
+    path = tmp_path / "doc.txt"
+    path.write_text(
+        "Ann Lee: We support the plan.\nBo Ray: The plan is cruel.\nBo Ray: It starts in May.\n", encoding="utf-8"
+    )
+    result = invoke(path, "--format", "json", "--target", "the plan")
+    assert result.exit_code == 0, result.output
+    (document,) = json.loads(result.stdout)["documents"]
+    speakers = {speaker["name"]: speaker for speaker in document["speakers"]}
+    assert list(speakers) == ["Ann Lee", "Bo Ray"]
+    ann, bo = speakers["Ann Lee"], speakers["Bo Ray"]
+    assert (ann["stance"], ann["quotes"], ann["counts"]) == ("favor", 1, {"favor": 1, "against": 0, "neutral": 0})
+    assert ann["scores"] == pytest.approx({"favor": 5 / 8, "against": 1 / 8, "neutral": 2 / 8})
+    # Bo Ray's factual statement does not outvote the one that takes a side.
+    assert (bo["stance"], bo["quotes"], bo["counts"]) == ("against", 2, {"favor": 0, "against": 1, "neutral": 1})
+    polar, factual = (1 / 8, 5 / 8, 2 / 8), (1 / 4, 1 / 4, 2 / 4)
+    weights = [1 - sum(-p * math.log(p) for p in vector) / math.log(3) for vector in (polar, factual)]
+    expected = [sum(w * vector[i] for w, vector in zip(weights, (polar, factual))) / sum(weights) for i in range(3)]
+    assert bo["scores"] == pytest.approx(dict(zip(("favor", "against", "neutral"), expected)))
+    assert [(quote["speaker"], quote["stance"]) for quote in document["quotes"]] == [
+        ("Ann Lee", "favor"), ("Bo Ray", "against"), ("Bo Ray", "neutral"),
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize("format", ["json", "csv", "markdown"])
 def test_cli_analyze_writes_each_format_to_output(fake_model, corpus, tmp_path, format):
     output = tmp_path / "out" / f"result.{format}"
@@ -118,13 +145,12 @@ def test_cli_analyze_main_maps_model_error_to_stderr_and_exit_code(monkeypatch, 
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "fixtures" / "cnn-ice-record-deportations-2011.txt"
-SHIPPED_MODEL = ROOT / "models" / "stance-minilm"
-# The speaker-by-stance table's cells, in order (see stance.writing).
+# The speaker-by-stance table's cells, in order (see stance.output.tables).
 TABLE_COLUMNS = ("speaker", "role", "quotes", "favor", "against", "neutral", "stance", "confidence")
 
 
-def table_stances(out: str) -> dict[str, str]:
-    """speaker -> stance, read from the rows of the printed tables (long names wrap onto more lines)."""
+def table_rows(out: str) -> list[list[str]]:
+    """The cells of the speaker rows of the printed tables (long names wrap onto more lines)."""
     rows: list[list[str]] = []
     for line in out.splitlines():
         cells = [cell.strip() for cell in line.split("│")[1:-1]]
@@ -134,15 +160,17 @@ def table_stances(out: str) -> dict[str, str]:
             rows.append(cells)
         elif rows:
             rows[-1][0] = f"{rows[-1][0]} {cells[0]}".strip()
+    return rows
+
+
+def table_stances(out: str) -> dict[str, str]:
+    """speaker -> stance, read from the rows of the printed tables."""
     stances: dict[str, str] = {}
-    for cells in rows:
+    for cells in table_rows(out):
         stances.setdefault(cells[0], cells[6])
     return stances
 
 
-needs_shipped_model = pytest.mark.skipif(
-    not (SHIPPED_MODEL / "config.json").is_file(), reason="the shipped model is not built"
-)
 # What the shipped classifier scores, not the aggregation, keeps these from the expected stance.
 ICE_MISS = "the classifier scores every quote of the agency neutral (favor at most 0.30)"
 
@@ -156,16 +184,16 @@ def seed_table() -> str:
 
 
 @pytest.mark.slow
-@needs_shipped_model
 def test_cli_analyze_seed_article_table_lists_the_speakers(seed_table):
-    stances = table_stances(seed_table)
-    for name in ("John Morton", "Joanne Lin", "Janet Napolitano", "Gregory Palmore"):
-        assert stances[name] in ("favor", "against", "neutral"), seed_table
-    assert any(name == "ICE" or "Customs Enforcement" in name for name in stances), seed_table
+    # The quote counts come from the extractors and the speakers stage, not from the model.
+    quotes = {cells[0]: int(cells[2]) for cells in table_rows(seed_table)}
+    expected = {"John Morton": 2, "Joanne Lin": 2, "Janet Napolitano": 4, "Gregory Palmore": 1}
+    assert {name: quotes.get(name) for name in expected} == expected, seed_table
+    (agency,) = [name for name in quotes if name == "ICE" or "Customs Enforcement" in name]
+    assert quotes[agency] == 5, seed_table
 
 
 @pytest.mark.slow
-@needs_shipped_model
 @pytest.mark.parametrize(
     "speaker, expected",
     [
@@ -173,7 +201,7 @@ def test_cli_analyze_seed_article_table_lists_the_speakers(seed_table):
         ("Joanne Lin", {"against"}),
         ("Gregory Palmore", {"favor", "neutral"}),
         ("Janet Napolitano", {"favor"}),
-        pytest.param("ICE", {"favor"}, marks=pytest.mark.xfail(reason=ICE_MISS)),
+        pytest.param("ICE", {"favor"}, marks=pytest.mark.xfail(reason=ICE_MISS, strict=True)),
     ],
 )
 def test_cli_analyze_seed_article_speaker_stances(seed_table, speaker, expected):

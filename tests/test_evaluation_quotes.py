@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 from typer.testing import CliRunner
 
-from stance.cli import app
-from stance.errors import DataError
+from stance.cli import app, main
+from stance.data.polnear import GoldQuote
+from stance.errors import EXIT_USAGE, DataError
 from stance.evaluation.quotes import (
-    GoldQuote,
     coverage,
     evaluate_quotes,
     match_quotes,
-    read_gold,
     speaker_correct,
 )
 from stance.records import Analysis, Article, Quote, Span
@@ -122,31 +122,6 @@ def gold_file(tmp_path):
     return path
 
 
-def test_evaluation_read_gold_skips_empty_content(gold_file):
-    (article,) = read_gold(gold_file)
-    assert [q.kind for q in article.quotes] == ["indirect", "direct"]
-    for gold_quote in article.quotes:
-        for part in gold_quote.parts + gold_quote.sources:
-            assert article.text[part.start : part.end] == part.text
-
-
-@pytest.mark.parametrize(
-    ("line", "message"),
-    [
-        ("not json", "invalid JSON"),
-        ('{"id": 1}', '"text"'),
-        (gold_row("x", "short", [{"content": [{"start": 0, "end": 99}]}]), "outside the text"),
-        (gold_row("x", "short", [{"content": [{"begin": 0}]}]), "expected spans"),
-    ],
-)
-def test_evaluation_read_gold_names_the_bad_line(tmp_path, line, message):
-    path = tmp_path / "bad.jsonl"
-    path.write_text("\n" + line + "\n", encoding="utf-8")
-    with pytest.raises(DataError, match=message) as caught:
-        list(read_gold(path))
-    assert f"{path}:2" in str(caught.value)
-
-
 def _direct_quote_finder(only: str | None = None):
     """An extractor that finds the governor's direct quote (only in article ``only``, if given)."""
 
@@ -215,5 +190,22 @@ def test_evaluate_quotes_cli(gold_file, tmp_path, format):
 
 
 def test_evaluate_quotes_cli_rejects_a_missing_file(tmp_path):
-    result = CliRunner().invoke(app, ["evaluate", "quotes", str(tmp_path / "missing.jsonl")])
-    assert result.exit_code != 0
+    missing = tmp_path / "missing.jsonl"
+    result = CliRunner().invoke(app, ["evaluate", "quotes", str(missing)])
+    assert result.exit_code == EXIT_USAGE
+    # The message is drawn in a box that wraps the long path anywhere: compare without the box.
+    unboxed = "".join(result.stderr.replace("│", "").split()).lower()
+    assert f"invalidvaluefor'gold':file'{missing}'doesnotexist".lower() in unboxed
+    assert "Traceback" not in result.output
+
+
+def test_evaluate_quotes_cli_names_the_bad_line_of_the_gold_file(tmp_path, monkeypatch, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(gold_row("x", TEXT, []) + "\nnot json\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["stance", "evaluate", "quotes", str(bad), "--fast"])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == EXIT_USAGE
+    captured = capsys.readouterr()
+    assert captured.err == f"Error: {bad}:2: expected a JSON object, found invalid JSON (Expecting value)\n"
+    assert captured.out == ""

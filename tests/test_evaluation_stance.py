@@ -1,8 +1,7 @@
-"""Stance scoring: metrics by hand, `evaluate_stance` per target/dataset, `stance evaluate stance`."""
+"""Stance scoring: bootstrap intervals, `evaluate_stance` per target/dataset, `stance evaluate stance`."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 from pathlib import Path
@@ -10,40 +9,16 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import shared_data
 from stance.cli import app
+from stance.data.statements import read_labelled
 from stance.errors import DataError
-from stance.evaluation.stance import (
-    bootstrap_intervals,
-    evaluate_stance,
-    label_scores,
-    macro_f1,
-    paired_bootstrap,
-)
-from stance.records import StanceInput
-from stance.training import LabelledStatement, read_labelled
+from stance.evaluation.metrics import macro_f1
+from stance.evaluation.stance import bootstrap_intervals, evaluate_stance, paired_bootstrap
+from stance.training.splits import make_splits
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "fixtures" / "stance-train-example.jsonl"
-SHARED_STANCE = ROOT.parent / "shared" / "data" / "stance"
-SHIPPED = ROOT / "models" / "stance-minilm"
-
-
-@pytest.mark.parametrize(
-    ("gold", "predicted", "accuracy", "macro"),
-    [
-        (["favor", "against", "neutral"], ["favor", "against", "neutral"], 1.0, 1.0),
-        (["favor", "favor", "against", "neutral"], ["favor", "against", "against", "against"], 0.5, (2 / 3 + 1 / 2 + 0) / 3),
-        # neutral is absent from the gold: it doesn't count toward the macro average
-        (["favor", "against"], ["favor", "neutral"], 0.5, (1.0 + 0.0) / 2),
-    ],
-)
-def test_evaluation_stance_label_scores(gold, predicted, accuracy, macro):
-    scores = label_scores(gold, predicted)
-    assert math.isclose(scores["accuracy"], accuracy)
-    assert math.isclose(scores["macro_f1"], macro)
-    assert math.isclose(macro_f1(gold, predicted), macro)
-    assert sum(sum(row.values()) for row in scores["confusion"].values()) == len(gold)
-    assert all(scores["confusion"][g][p] >= 1 for g, p in zip(gold, predicted))
 
 
 def test_evaluation_stance_bootstrap_resamples_whole_units():
@@ -140,93 +115,68 @@ def test_evaluation_stance_cli_splits_by_a_gold_column(tiny_stance_dir, tmp_path
     assert "`publisher`" in str(missing.exception) and str(EXAMPLE) in str(missing.exception)
 
 
-def _benchmark(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+class AlwaysNeutral:
+    labels = ("favor", "against", "neutral")
+
+    def predict(self, inputs, batch_size=32):
+        return ["neutral"] * len(inputs)
 
 
-def _held_out_splits() -> dict:
-    return _benchmark("stance_splits").make_splits(SHARED_STANCE)
+@pytest.fixture
+def two_models(monkeypatch):
+    """`--model echo` loads `LabelEcho`, `--model neutral` `AlwaysNeutral`."""
+    models = {"echo": LabelEcho(), "neutral": AlwaysNeutral()}
+    monkeypatch.setattr("stance.classify.load_model", lambda name=None, **options: models[name])
+    return models
 
 
-def test_cross_validation_pools_seeds_as_more_statements_of_the_same_articles():
-    cross_validate = _benchmark("cross_validate")
-    statements = [
-        LabelledStatement(StanceInput("t", f"s{n}"), label, None, f"f:{n}", group)
-        for n, (label, group) in enumerate([("favor", "a"), ("against", "b"), ("favor", "a")])
-    ]
-
-    def run(*guesses: str) -> dict:
-        one_hot = [{label: float(label == guess) for label in ("favor", "against", "neutral")} for guess in guesses]
-        return {row.origin: {"scores": scores} for row, scores in zip(statements, one_hot)}
-
-    gold, predicted, units = cross_validate.pool([run("favor", "favor", "neutral"), run("favor", "against", "favor")], statements)
-    assert gold == ["favor", "against", "favor"] * 2
-    assert predicted == ["favor", "favor", "neutral", "favor", "against", "favor"]
-    # Article "a" is statements 0 and 2 of both runs; "b" is statement 1 of both.
-    assert units == [[0, 2, 3, 5], [1, 4]]
-
-
-def test_annotation_candidates_are_unlabelled_training_statements_about_immigration(tmp_path):
-    splits = _benchmark("stance_splits")
-    words = splits.IMMIGRATION_WORDS
-    assert all(words.search(text) for text in ("a ban on Muslims entering the U.S.", "ICE agents", "deportations"))
-    assert not any(words.search(text) for text in ("the police chief", "a good choice", "Wall Street"))
-    # One training article and one held-out article; the text is written for this test.
-    names = [f"article-{n}" for n in range(100)]
-    kept = next(name for name in names if not splits.held_out("article:" + name) and not splits.validation(name))
-    held = next(name for name in names if splits.held_out("article:" + name))
-    text = "Smith said deportations must go up. Jones said the weather was fine. Lee said ICE was cruel."
-
-    def attribution(start: int, end: int, source: int) -> dict:
-        content = [{"start": start, "end": end, "text": text[start:end]}]
-        mention = [{"start": source, "end": source + 5, "text": text[source : source + 5]}]
-        return {"content": content, "source": mention, "cue": None, "kind": "indirect"}
-
-    quotes = [attribution(11, 34, 0), attribution(47, 67, 36), attribution(78, 92, 68)]
-    polnear = tmp_path / "train.jsonl"
-    polnear.write_text("".join(json.dumps({"id": name, "text": text, "quotes": quotes}) + "\n" for name in (kept, held)))
-    candidates = splits.annotation_candidates(polnear, labelled_ids={f"polnear-train-{kept}-2"})
-    assert [(row["id"], row["text"], row["source"]) for row in candidates] == [(f"polnear-train-{kept}-0", "deportations must go up", "Smith")]
+def test_evaluation_stance_compare_scores_both_models_on_the_same_statements(two_models):
+    statements = read_labelled([EXAMPLE])
+    gold = [row.label for row in statements]
+    inputs = [row.input for row in statements]
+    echo, neutral = (two_models[name].predict(inputs) for name in ("echo", "neutral"))
+    report = evaluate_stance(two_models["echo"], statements, compare={"neutral": two_models["neutral"]}, resamples=200)
+    versus = report["compare"]["neutral"]
+    assert versus["macro_f1"] == macro_f1(gold, neutral)
+    assert versus["macro_f1_difference"] == pytest.approx(macro_f1(gold, echo) - macro_f1(gold, neutral))
+    units = [[i] for i in range(len(statements))]  # the example has no article groups
+    assert versus == {"macro_f1": macro_f1(gold, neutral), **paired_bootstrap(gold, neutral, echo, units, resamples=200)}
+    # Each subset is compared on its own statements.
+    guns = [i for i, row in enumerate(statements) if row.input.target == "gun control"]
+    by_target = report["by_target"]["gun control"]["compare"]["neutral"]
+    assert by_target["macro_f1"] == macro_f1([gold[i] for i in guns], [neutral[i] for i in guns])
+    plain = evaluate_stance(two_models["echo"], statements, compare={"neutral": two_models["neutral"]}, resamples=0)
+    assert set(plain["compare"]["neutral"]) == {"macro_f1", "macro_f1_difference"}
 
 
-def test_evaluation_stance_splits_keep_articles_apart():
-    if not SHARED_STANCE.is_dir():
-        pytest.skip("../shared/data/stance is not here")
-    splits = _held_out_splits()
-    train_articles = {row.get("article") or row.get("source_url") for row in splits["immigration_train.jsonl"]}
-    test_articles = {row.get("article") or row.get("source_url") for row in splits["immigration_test.jsonl"]}
-    assert not train_articles & test_articles
-    train_ids = {row["id"] for name, rows in splits.items() if "train" in name for row in rows}
-    assert not train_ids & {row["id"] for row in splits["gwsd_test.jsonl"]}
+def test_evaluation_stance_cli_compare(two_models, tmp_path):
+    args = ["evaluate", "stance", str(EXAMPLE), "--model", "echo", "--compare", "neutral", "--bootstrap", "100"]
+    result = CliRunner().invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    expected = evaluate_stance(two_models["echo"], read_labelled([EXAMPLE]), compare={"neutral": two_models["neutral"]}, resamples=100)
+    assert scores == json.loads(json.dumps(expected))
+    versus = scores["compare"]["neutral"]
+    assert versus["macro_f1_difference"] > 0 and versus["resamples"] == 100
+    table = CliRunner().invoke(app, args)
+    assert table.exit_code == 0, table.output
+    assert "this model minus the other" in table.stdout
+    lines = [" ".join(line.replace("│", " ").split()) for line in table.stdout.splitlines()]
+    low, high = versus["interval"]
+    row = (
+        f"all neutral {scores['macro_f1']:.3f} {versus['macro_f1']:.3f} {versus['macro_f1_difference']:+.3f} "
+        f"{low:+.3f} to {high:+.3f} {versus['candidate_higher']:.0%}"
+    )
+    assert row in lines, table.stdout
 
-
-
-def test_evaluation_cross_validation_runs_the_recorded_recipe_without_validation():
-    cross_validate = _benchmark("cross_validate")
-    recorded = json.loads((SHIPPED / "stance_config.json").read_text())["training"]
-    arguments = cross_validate.recipe_arguments(["learning_rate=6e-5", "precision=fp32"])
-    # No validation inside a fold: the recorded kept epoch is the number of epochs.
-    assert (arguments.epochs, arguments.validation_fraction) == (recorded["best_epoch"], 0.0)
-    assert (arguments.learning_rate, arguments.precision) == (6e-5, "fp32")
-    assert arguments.frozen_layers == recorded["arguments"]["frozen_layers"]
-    with pytest.raises(SystemExit, match="no_such_argument"):
-        cross_validate.recipe_arguments(["no_such_argument=1"])
-    folds = {cross_validate.fold_of(f"article-{n}", "file:1", 5) for n in range(100)}
-    assert folds == set(range(5))
-    assert cross_validate.fold_of("article-7", "file:1", 5) == cross_validate.fold_of("article-7", "file:2", 5)
 
 # Floors just under the shipped model's recorded figures (0.674 and 0.709, see its card), so a
 # worse model fails; the project's goal for the immigration split, 0.70, is not reached yet.
 @pytest.mark.slow
 @pytest.mark.parametrize(("split", "minimum"), [("immigration_test.jsonl", 0.66), ("gwsd_test.jsonl", 0.70)])
 def test_evaluation_stance_shipped_model_on_held_out_split(tmp_path, split, minimum):
-    if not SHARED_STANCE.is_dir() or not SHIPPED.is_dir():
-        pytest.skip("needs ../shared/data/stance and the shipped model")
     path = tmp_path / split
-    path.write_text("".join(json.dumps(row) + "\n" for row in _held_out_splits()[split]), encoding="utf-8")
+    path.write_text("".join(json.dumps(row) + "\n" for row in make_splits(shared_data("stance"))[split]), encoding="utf-8")
     result = CliRunner().invoke(app, ["evaluate", "stance", str(path), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["macro_f1"] >= minimum

@@ -72,3 +72,23 @@ def test_pipeline_model_returning_too_few_scores_is_a_model_error(keyword_model)
 def test_pipeline_rejects_batch_size_below_one(keyword_model):
     with pytest.raises(InputError, match="batch size"):
         Pipeline(keyword_model, batch_size=0)
+
+
+def test_pipeline_a_rule_failure_is_a_failure_of_that_document(keyword_model, monkeypatch, caplog):
+    def broken(*args):
+        raise IndexError("a rule bug")
+
+    monkeypatch.setattr("stance.quotes.rules.source_before", broken)
+    articles = [
+        Article("fine", "The weather was fine all week."),
+        Article("bad", "The mayor said the plan would cut costs.", origin="news.jsonl:2"),
+    ]
+    results = list(Pipeline(keyword_model, fast=True).analyze(articles, "the plan"))
+    assert isinstance(results[0], Analysis) and results[0].target == "the plan"
+    assert results[1] == Failure(
+        "news.jsonl:2",
+        "quote extraction failed: IndexError: a rule bug (please report this document)",
+        "bad",
+    )
+    assert "news.jsonl:2: quote extraction failed" in caplog.text
+

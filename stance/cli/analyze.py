@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from stance.cli import app
+from stance.cli.app import app
 from stance.cli.batch import analyze_to_folder
 from stance.cli.common import (
     Fast,
@@ -29,7 +29,7 @@ from stance.errors import EXIT_SOME_FAILED
 from stance.pipeline import Pipeline
 from stance.reading import ReadOptions, read_documents
 from stance.records import DEFAULT_TARGET, Failure
-from stance.writing import AnalysisWriter, OutputFormat
+from stance.output.tables import AnalysisWriter, OutputFormat
 
 
 class Device(str, Enum):
@@ -57,7 +57,7 @@ def analyze_cli(
         "--output-dir",
         file_okay=False,
         help="Batch mode: write articles.jsonl, quotes.jsonl, speakers.csv, corpus.csv and "
-        "failures.jsonl here (see README, Batch analysis).",
+        "failures.jsonl here (see docs/batch.md).",
     ),
     resume: bool = typer.Option(False, "--resume", help="Finish an interrupted --output-dir run."),
     workers: int = typer.Option(

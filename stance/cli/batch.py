@@ -13,8 +13,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from stance.batch import FAILURES_FILE, BatchProgress, BatchSummary, run_batch
+from stance.batch import BatchProgress, BatchSummary, run_batch
 from stance.errors import EXIT_OK, InputError
+from stance.output.folder import FAILURES_FILE
 from stance.pipeline import Pipeline
 from stance.reading import ReadOptions, estimate_documents, read_documents
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from stance.cli import evaluate_app
+from stance.cli.app import evaluate_app
 from stance.cli.common import Fast, Output, console_for, output_stream
 from stance.evaluation.bootstrap import RESAMPLES, format_interval
 from stance.evaluation.quotes import DEFAULT_THRESHOLDS, evaluate_quotes

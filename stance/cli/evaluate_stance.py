@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from stance.cli import evaluate_app
+from stance.cli.app import evaluate_app
 from stance.cli.common import Output, Precision, PrecisionOption, console_for, output_stream
 from stance.evaluation.bootstrap import RESAMPLES, format_interval
 from stance.evaluation.stance import evaluate_stance_files
@@ -35,13 +35,17 @@ def evaluate_stance_cli(
         RESAMPLES, min=0, help="Bootstrap resamples for the 95% intervals (0: none). Statements "
         "with the same `group` (or `article`) field are resampled together.",
     ),
+    compare: list[str] = typer.Option(
+        [], "--compare", help="Another model to score on the same statements (repeatable): how much --model beats "
+        "it, with a paired bootstrap interval.",
+    ),
     format: StanceEvaluateFormat = typer.Option(StanceEvaluateFormat.table, "--format", "-f", help="Output format."),
     output: Path | None = Output,
 ) -> None:
     """Accuracy, macro-F1 with its 95% bootstrap interval, per-label F1 and confusion matrix,
-    overall and per target and dataset."""
+    overall and per target and dataset; with --compare, the paired difference from other models."""
     scores = evaluate_stance_files(
-        gold, model, batch_size=batch_size, precision=precision.value, resamples=bootstrap, by=by
+        gold, model, batch_size=batch_size, precision=precision.value, resamples=bootstrap, by=by, compare=compare
     )
     with output_stream(output) as stream:
         if format is StanceEvaluateFormat.json:
@@ -50,6 +54,8 @@ def evaluate_stance_cli(
         console = console_for(stream)
         console.print(scores_table(scores))
         console.print(confusion_table(scores))
+        if "compare" in scores:
+            console.print(comparison_table(scores))
 
 
 def scores_table(scores: dict) -> Table:
@@ -62,10 +68,7 @@ def scores_table(scores: dict) -> Table:
     )
     for column in columns:
         table.add_column(column, justify="right")
-    subsets = [("all", scores)]
-    for key in (key for key in scores if key.startswith("by_")):
-        subsets += [(f"{key[3:]}: {value}", part) for value, part in scores[key].items()]
-    for name, part in subsets:
+    for name, part in subsets(scores):
         table.add_row(
             name,
             str(part["rows"]),
@@ -74,6 +77,39 @@ def scores_table(scores: dict) -> Table:
             *([format_interval(part["intervals"]["macro_f1"])] if intervals else []),
             *(f"{part['per_label'][label]['f1']:.3f}" for label in labels),
         )
+    return table
+
+
+def subsets(scores: dict) -> list[tuple[str, dict]]:
+    """``(name, scores)`` of the whole set ("all") and of every ``by_*`` part, in report order."""
+    parts = [("all", scores)]
+    for key in (key for key in scores if key.startswith("by_")):
+        parts += [(f"{key[3:]}: {value}", part) for value, part in scores[key].items()]
+    return parts
+
+
+def comparison_table(scores: dict) -> Table:
+    table = Table(title="compared on the same statements (difference: this model minus the other)")
+    table.add_column("subset")
+    table.add_column("other model", overflow="fold")  # a model folder's path, whole
+    intervals = "interval" in next(iter(scores["compare"].values()))
+    columns = ("macro-F1", "other's macro-F1", "difference", *(["paired 95% interval", "this higher in"] if intervals else []))
+    for column in columns:
+        table.add_column(column, justify="right")
+    for name, part in subsets(scores):
+        for other, versus in part["compare"].items():
+            table.add_row(
+                name,
+                other,
+                f"{part['macro_f1']:.3f}",
+                f"{versus['macro_f1']:.3f}",
+                f"{versus['macro_f1_difference']:+.3f}",
+                *(
+                    ["{:+.3f} to {:+.3f}".format(*versus["interval"]), f"{versus['candidate_higher']:.0%}"]
+                    if intervals
+                    else []
+                ),
+            )
     return table
 
 

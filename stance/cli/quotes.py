@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from stance.cli import app
+from stance.cli.app import app
 from stance.cli.common import (
     Fast,
     Glob,
@@ -25,7 +25,7 @@ from stance.cli.common import (
     output_stream,
 )
 from stance.errors import EXIT_SOME_FAILED
-from stance.pipeline import extract
+from stance.pipeline import extract_or_failure
 from stance.reading import ReadOptions, read_documents
 from stance.records import Analysis, Failure
 
@@ -54,11 +54,13 @@ def quotes_cli(
     with output_stream(output) as stream:
         console = console_for(stream)
         for document in read_documents(paths, options):
-            if isinstance(document, Failure):
+            found = document
+            if not isinstance(document, Failure):
+                found = extract_or_failure(document, fast=fast)
+            if isinstance(found, Failure):
                 failures += 1
-                typer.echo(f"Skipped {document.origin}: {document.reason}", err=True)
+                typer.echo(f"Skipped {found.origin}: {found.reason}", err=True)
                 continue
-            found = extract(document, fast=fast)
             if format is QuotesFormat.jsonl:
                 stream.write(json.dumps(found.quotes_dict(), ensure_ascii=False) + "\n")
             else:

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import typer
 
-from stance.aggregate import merge_corpus
-from stance.cli import app
+from stance.cli.app import app
 from stance.cli.common import Inputs, Output, output_stream
 from stance.errors import EXIT_SOME_FAILED, InputError
+from stance.output.report import DEFAULT_TITLE, write_report
+from stance.output.tables import plural
 from stance.pipeline import Pipeline
 from stance.reading import read_documents
 from stance.records import DEFAULT_TARGET, Analysis, Failure
-from stance.report import DEFAULT_TITLE, render_report, save_chart_png
 
 
 @app.command("report")
@@ -44,17 +44,12 @@ def report_cli(
     if not analyses:
         raise InputError(", ".join(map(str, paths)), "expected at least one readable document, found none")
 
-    targets = {analysis.target for analysis in analyses}
-    # A stance is toward one target: speakers are merged across articles only if they share it.
-    corpus = merge_corpus(a.stances for a in analyses) if len(analyses) > 1 and len(targets) == 1 else None
-    if len(targets) > 1:
-        typer.echo(f"The articles have {len(targets)} targets: no speaker table across them.", err=True)
     with output_stream(output) as stream:
-        stream.write(render_report(analyses, corpus, title=title))
-    if png is not None:
-        save_chart_png(corpus if corpus is not None else analyses[0].stances, png, title=title)
+        report = write_report(analyses, stream, title=title, png=png)
+    if report.targets > 1:
+        typer.echo(f"The articles have {report.targets} targets: no speaker table across them.", err=True)
     if output is not None:
-        articles = f"{len(analyses)} article{'' if len(analyses) == 1 else 's'}"
-        typer.echo(f"Wrote {output} ({articles})" + (f" and {png}" if png else ""), err=True)
+        articles = plural(report.articles, "article")
+        typer.echo(f"Wrote {output} ({articles})" + (f" and {report.png}" if report.png else ""), err=True)
     if failures:
         raise typer.Exit(EXIT_SOME_FAILED)

@@ -1,20 +1,37 @@
-"""`stance train`: fine-tune a stance classifier on labelled statements."""
+"""`stance train`: fine-tune a stance classifier on labelled statements (`stance.training.train_stance`)."""
 
 from __future__ import annotations
 
-import shlex
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from stance.cli import app
+from stance.cli.app import app
 from stance.cli.common import Precision
 from stance.evaluation.bootstrap import format_interval
-from stance.training import EpochReport, TrainingArguments, read_labelled, read_unlabelled, save_trained, train
+from stance.training.stance import EpochReport, TrainingArguments, train_stance
 
 DEFAULTS = TrainingArguments()
+
+
+@contextmanager
+def progress_bars(console: Console) -> Iterator[tuple[Progress, Callable[[str, int, int], None]]]:
+    """A Rich progress display and the ``progress(phase, done, total)`` callback that feeds it:
+    one bar per phase (``epoch 1``, ...), cleared when the block ends."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bars:
+        tasks: dict[str, int] = {}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bars.add_task(phase, total=total)
+            bars.update(tasks[phase], completed=done)
+
+        yield bars, progress
 
 
 @app.command("train")
@@ -63,7 +80,7 @@ def train_cli(
     group_by_length: bool = typer.Option(
         DEFAULTS.group_by_length, "--group-by-length", help="Batch statements of about one length together: "
         "much less padding, 2.6-3.7x faster per step on the shipped model's mixed data, but it scored lower held out "
-        "there (README): for trying settings quickly.",
+        "there (docs/training.md): for trying settings quickly.",
     ),
     notes: Path | None = typer.Option(
         None, help="Markdown added to the model card (where the data came from, how it was split).",
@@ -71,9 +88,6 @@ def train_cli(
     ),
 ) -> None:
     """Fine-tune a stance model; prints validation macro-F1 per epoch and writes a model card."""
-    from stance.classify import load_model
-    from stance.evaluation.stance import evaluate_stance
-
     args = TrainingArguments(
         epochs=epochs,
         batch_size=batch_size,
@@ -88,69 +102,19 @@ def train_cli(
         group_by_length=group_by_length,
     )
     console = Console(stderr=True)
-    statements = read_labelled(data)
-    held = read_labelled(validation) if validation else None
-    extra = read_unlabelled(unlabelled)
-    teachers = [load_model(name) for name in teacher]
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        tasks: dict[str, int] = {}
-
-        def progress(phase: str, done: int, total: int) -> None:
-            if phase not in tasks:
-                tasks[phase] = bar.add_task(phase, total=total)
-            bar.update(tasks[phase], completed=done)
+    with progress_bars(console) as (bars, progress):
 
         def epoch_done(report: EpochReport) -> None:
             f1 = "—" if report.validation_macro_f1 is None else f"{report.validation_macro_f1:.3f}"
-            bar.console.print(f"epoch {report.epoch}: loss {report.train_loss:.4f}, validation macro-F1 {f1} ({report.seconds:.0f} s)")
+            bars.console.print(f"epoch {report.epoch}: loss {report.train_loss:.4f}, validation macro-F1 {f1} ({report.seconds:.0f} s)")
 
-        result = train(
-            statements, args, base_model=base_model, validation=held, teachers=teachers, unlabelled=extra,
-            progress=progress, on_epoch=epoch_done,
+        run = train_stance(
+            data, output, args, base_model=base_model, validation=validation, teachers=teacher, unlabelled=unlabelled,
+            evaluate=evaluate, notes=notes, progress=progress, on_epoch=epoch_done,
         )
-    evaluations = {
-        str(path): _summary(evaluate_stance(result.classifier, read_labelled([path]))) for path in evaluate
-    }
-    for name, scores in evaluations.items():
+    for name, scores in run.evaluations.items():
         console.print(
             f"{name}: accuracy {scores['accuracy']:.3f}, macro-F1 {scores['macro_f1']:.3f} "
             f"(95% interval {format_interval(scores['intervals']['macro_f1'])}; {scores['rows']} rows)"
         )
-    command = _command(data, output, base_model, validation, evaluate, notes, args, teacher, unlabelled)
-    card_notes = notes.read_text(encoding="utf-8") if notes else None
-    folder = save_trained(
-        result, output, args, data=data, command=command, evaluations=evaluations, notes=card_notes,
-        teachers=teacher, unlabelled=unlabelled,
-    )
-    console.print(f"saved {folder} (kept epoch {result.best_epoch})")
-
-
-def _command(
-    data, output, base_model, validation, evaluate, notes, args: TrainingArguments, teachers=(), unlabelled=()
-) -> str:
-    """The `stance train` command line that reproduces this run, for the model card."""
-    words = ["stance", "train", *map(str, data), "--output", str(output)]
-    if base_model:
-        words += ["--base-model", base_model]
-    for option, values in (
-        ("--validation", validation), ("--evaluate", evaluate), ("--teacher", teachers), ("--unlabelled", unlabelled)
-    ):
-        for value in values:
-            words += [option, str(value)]
-    if notes:
-        words += ["--notes", str(notes)]
-    names = ["epochs", "batch_size", "learning_rate", "max_length", "frozen_layers", "validation_fraction", "seed"]
-    names += ["precision"] if args.precision != DEFAULTS.precision else []
-    names += ["teacher_weight"] if teachers else []
-    for name in names:
-        words += ["--" + name.replace("_", "-"), str(getattr(args, name))]
-    if not args.use_context:
-        words.append("--no-context")
-    if args.group_by_length:
-        words.append("--group-by-length")
-    return shlex.join(words)
-
-
-def _summary(scores: dict) -> dict:
-    return {key: scores[key] for key in ("rows", "accuracy", "macro_f1", "intervals", "per_label")}
+    console.print(f"saved {run.folder} (kept epoch {run.training.best_epoch})")

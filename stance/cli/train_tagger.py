@@ -1,4 +1,5 @@
-"""`stance train-tagger`: train the quote tagger (content / source / cue spans) on PolNeAR-format data."""
+"""`stance train-tagger`: train the quote tagger (content / source / cue spans) on PolNeAR-format
+data (`stance.training.train_tagger`)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from stance.cli import app
-from stance.tagger import PRECISIONS, TaggerConfig
-from stance.tagger_training import (
+from stance.cli.app import app
+from stance.cli.train import progress_bars
+from stance.quotes.tagger import PRECISIONS, TaggerConfig
+from stance.training.tagger import (
     DEFAULT_OUTPUT,
     DEFAULT_TRAIN_DATA,
     TaggerTrainingArguments,
@@ -65,6 +67,7 @@ def train_tagger_cli(
             precision=precision,
         ),
     )
-    train_tagger(args, evaluate=evaluate)
     console = Console(stderr=True)
-    console.print(f"saved {output} (model card: {output / 'README.md'})")
+    with progress_bars(console) as (_, progress):
+        run = train_tagger(args, evaluate=evaluate, progress=progress)
+    console.print(f"saved {run.folder} in {run.record['steps']} steps (model card: {run.folder / 'README.md'})")

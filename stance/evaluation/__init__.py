@@ -1,1 +1,2 @@
-"""Scoring the pipeline against gold annotations: quotes (PolNeAR format) and stance."""
+"""Scoring against gold annotations: quotes (PolNeAR format), speaker resolution and stance, with
+the shared metrics and article bootstrap."""

@@ -1,7 +1,8 @@
 """Scoring extracted quotes against gold attributions in the PolNeAR JSONL format.
 
 A gold row is ``{"id", "text", "quotes": [{"content": [span...], "source": [span...] | null,
-"cue": [span...] | null, "kind": ...}]}`` with character-offset spans (see ``../shared/README.md``).
+"cue": [span...] | null, "kind": ...}]}`` with character-offset spans, read by
+`stance.data.polnear.read_polnear` (see ``docs/formats.md``).
 
 A predicted quote *matches* a gold quote at threshold ``t`` when the characters its parts share
 with the gold content spans cover at least ``t`` of the gold content characters. Matching is
@@ -14,102 +15,25 @@ gold gives nothing to compare with.
 
 from __future__ import annotations
 
-import json
-import re
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from stance.errors import DataError, InputError
+from stance.data.polnear import GoldQuote, read_polnear
+from stance.errors import DataError
 from stance.evaluation.bootstrap import CONFIDENCE, RESAMPLES, percentile_interval, resampled_rows
+from stance.evaluation.metrics import f1_score, ratio
+from stance.evaluation.speakers import name_words
 from stance.pipeline import extract
 from stance.records import QUOTE_KINDS, Analysis, Article, Quote, Span
 
 DEFAULT_THRESHOLDS = (0.3, 0.8)
 # Words that name nobody in particular: a canonical name and a gold source sharing only these
-# do not designate the same speaker.
+# do not designate the same speaker (a longer list than `stance.evaluation.speakers.FILLER_WORDS`;
+# each evaluation keeps the list its recorded figures were measured with).
 NAME_STOPWORDS = frozenset(
     "the a an of and for in on at to by with from said says mr mrs ms dr his her its their".split()
 )
-_WORD = re.compile(r"[^\W_]+")
-
-
-@dataclass(frozen=True)
-class GoldQuote:
-    """One gold attribution: its content spans, source spans (empty if none) and kind."""
-
-    parts: tuple[Span, ...]
-    sources: tuple[Span, ...]
-    kind: str | None
-
-
-@dataclass(frozen=True)
-class GoldArticle:
-    id: str
-    text: str
-    quotes: tuple[GoldQuote, ...]
-    origin: str
-
-
-def read_gold(path: str | Path) -> Iterator[GoldArticle]:
-    """Yield the gold articles of a PolNeAR-format JSONL file.
-
-    Raises `InputError` when the file can't be read and `DataError` (naming the line) when a row
-    is not a gold article; gold quotes with no content span are skipped, as nothing can match them.
-    """
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(str(path), f"can't read the gold file as UTF-8 text: {error}") from error
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        origin = f"{path}:{number}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise DataError(
-                f"{origin}: expected a JSON object, found invalid JSON ({error.msg})"
-            ) from error
-        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-            raise DataError(
-                f'{origin}: expected an object with a string "text" and a "quotes" list '
-                "(the format of ../shared/data/polnear/*.jsonl); fix or remove the line"
-            )
-        text = row["text"]
-        quotes = tuple(_gold_quotes(row.get("quotes") or [], text, origin))
-        yield GoldArticle(str(row.get("id", f"{path.stem}:{number}")), text, quotes, origin)
-
-
-def _gold_quotes(rows: list, text: str, origin: str) -> Iterator[GoldQuote]:
-    for index, row in enumerate(rows):
-        where = f"{origin}: quote {index}"
-        if not isinstance(row, dict):
-            raise DataError(f"{where}: expected an object with content/source spans, found {row!r}")
-        parts = _gold_spans(row.get("content"), text, where)
-        if parts:
-            yield GoldQuote(parts, _gold_spans(row.get("source"), text, where), row.get("kind"))
-
-
-def _gold_spans(rows: list | None, text: str, where: str) -> tuple[Span, ...]:
-    spans = []
-    for row in rows or ():
-        try:
-            start, end = int(row["start"]), int(row["end"])
-        except (TypeError, KeyError, ValueError) as error:
-            raise DataError(
-                f'{where}: expected spans {{"start": int, "end": int}}, found {row!r}'
-            ) from error
-        if not 0 <= start <= end <= len(text):
-            raise DataError(
-                f"{where}: span {start}-{end} is outside the text ({len(text)} characters); "
-                "offsets must be character offsets into the row's text"
-            )
-        if end > start:
-            spans.append(Span.of(text, start, end))
-    return tuple(spans)
 
 
 def predicted_parts(quote: Quote) -> tuple[Span, ...]:
@@ -153,10 +77,6 @@ def match_quotes(
     return pairs
 
 
-def name_words(name: str) -> set[str]:
-    return {word for word in _WORD.findall(name.lower()) if word not in NAME_STOPWORDS}
-
-
 def speaker_correct(quote: Quote, gold: GoldQuote) -> bool:
     """Whether the predicted attribution points at the gold source (see the module docstring)."""
     mention = quote.mention
@@ -165,17 +85,9 @@ def speaker_correct(quote: Quote, gold: GoldQuote) -> bool:
     ):
         return True
     if quote.speaker:
-        speaker = name_words(quote.speaker)
-        return any(speaker & name_words(s.text) for s in gold.sources)
+        speaker = name_words(quote.speaker, NAME_STOPWORDS)
+        return any(speaker & name_words(s.text, NAME_STOPWORDS) for s in gold.sources)
     return False
-
-
-def _ratio(numerator: int, denominator: int) -> float:
-    return numerator / denominator if denominator else 0.0
-
-
-def _f1(precision: float, recall: float) -> float:
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def evaluate_quotes(
@@ -202,7 +114,7 @@ def evaluate_quotes(
     # Per article: predicted, gold, matched per threshold, speakers scored and correct.
     per_article: list[tuple[int, int, dict[float, int], int, int]] = []
     started = time.perf_counter()
-    for article in read_gold(gold_path):
+    for article in read_polnear(gold_path):
         if limit is not None and documents >= limit:
             break
         documents += 1
@@ -234,14 +146,14 @@ def evaluate_quotes(
     by_threshold = {}
     for threshold in thresholds:
         matched = counts[threshold]["matched"]
-        precision, recall = _ratio(matched, n_predicted), _ratio(matched, n_gold)
+        precision, recall = ratio(matched, n_predicted), ratio(matched, n_gold)
         by_threshold[str(threshold)] = {
             "matched": matched,
             "precision": precision,
             "recall": recall,
-            "f1": _f1(precision, recall),
+            "f1": f1_score(precision, recall),
             "recall_by_kind": {
-                kind: _ratio(counts[threshold]["by_kind"][kind], gold_by_kind[kind])
+                kind: ratio(counts[threshold]["by_kind"][kind], gold_by_kind[kind])
                 for kind in kinds
                 if gold_by_kind[kind]
             },
@@ -257,7 +169,7 @@ def evaluate_quotes(
             "threshold": thresholds[0],
             "scored": speaker_scored,
             "correct": speaker_hits,
-            "share": _ratio(speaker_hits, speaker_scored),
+            "share": ratio(speaker_hits, speaker_scored),
             "without_gold_source": speaker_unscored,
         },
         "seconds": time.perf_counter() - started,
@@ -276,7 +188,7 @@ def article_intervals(per_article: Sequence[tuple], thresholds: Sequence[float],
         predicted, gold = sum(row[0] for row in drawn), sum(row[1] for row in drawn)
         for threshold in thresholds:
             matched = sum(row[2][threshold] for row in drawn)
-            f1s[threshold].append(_f1(_ratio(matched, predicted), _ratio(matched, gold)))
+            f1s[threshold].append(f1_score(ratio(matched, predicted), ratio(matched, gold)))
         scored = sum(row[3] for row in drawn)
         if scored:  # the share is undefined for a draw of articles with no scored speaker
             shares.append(sum(row[4] for row in drawn) / scored)

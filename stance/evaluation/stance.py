@@ -1,12 +1,13 @@
 """Scoring a stance model against gold labelled statements (``stance evaluate stance``).
 
 Gold rows are in the ``../shared/data/stance`` format (``text``, ``target``, ``label``, optional
-``speaker``, ``context``, ``dataset``), read by `stance.training.read_labelled`. Scores are
-accuracy, macro-F1 over the labels, per-label precision / recall / F1 and the confusion matrix,
-overall and per target and per dataset, each with bootstrap intervals for accuracy and macro-F1
-(`stance.evaluation.bootstrap`). Statements of one article (``group``, or ``article``, in the gold
-rows) are resampled together: they share speakers and topics, so resampling them one by one would
-make the intervals too narrow.
+``speaker``, ``context``, ``dataset``), read by `stance.data.statements.read_labelled`. Scores are
+accuracy, macro-F1 over the labels, per-label precision / recall / F1 and the confusion matrix
+(`stance.evaluation.metrics`), overall and per target and per dataset, each with bootstrap
+intervals for accuracy and macro-F1 (`stance.evaluation.bootstrap`). Statements of one article
+(``group``, or ``article``, in the gold rows) are resampled together: they share speakers and
+topics, so resampling them one by one would make the intervals too narrow. Other models can be
+scored on the same statements and compared with a paired bootstrap (``compare``).
 """
 
 from __future__ import annotations
@@ -15,37 +16,10 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from stance.data.statements import read_column, read_labelled, statement_groups
 from stance.evaluation.bootstrap import CONFIDENCE, RESAMPLES, percentile_interval, resampled_rows
+from stance.evaluation.metrics import label_scores, macro_f1
 from stance.records import STANCE_LABELS
-
-
-def label_scores(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = STANCE_LABELS) -> dict:
-    """Accuracy, macro-F1, per-label scores and the confusion matrix (``confusion[gold][predicted]``)."""
-    confusion = {g: {p: 0 for p in labels} for g in labels}
-    for g, p in zip(gold, predicted, strict=True):
-        confusion[g][p] += 1
-    per_label = {}
-    for label in labels:
-        true_positive = confusion[label][label]
-        predicted_count = sum(confusion[g][label] for g in labels)
-        support = sum(confusion[label].values())
-        precision = true_positive / predicted_count if predicted_count else 0.0
-        recall = true_positive / support if support else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_label[label] = {"precision": precision, "recall": recall, "f1": f1, "support": support}
-    # Labels absent from the gold of a subset don't count toward its macro average.
-    present = [label for label in labels if per_label[label]["support"]]
-    return {
-        "rows": len(gold),
-        "accuracy": sum(g == p for g, p in zip(gold, predicted)) / len(gold) if gold else 0.0,
-        "macro_f1": sum(per_label[label]["f1"] for label in present) / len(present) if present else 0.0,
-        "per_label": per_label,
-        "confusion": confusion,
-    }
-
-
-def macro_f1(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = STANCE_LABELS) -> float:
-    return label_scores(gold, predicted, labels)["macro_f1"]
 
 
 def bootstrap_intervals(
@@ -110,6 +84,26 @@ def paired_bootstrap(
     }
 
 
+def compared_with(
+    gold: Sequence[str],
+    other: Sequence[str],
+    predicted: Sequence[str],
+    units: Sequence[Sequence[int]],
+    labels: Sequence[str] = STANCE_LABELS,
+    *,
+    resamples: int = RESAMPLES,
+) -> dict:
+    """Another model's macro-F1 (``other`` are its predictions) and how much ``predicted`` beats
+    it: ``macro_f1_difference`` (this minus the other), with the paired interval and the share of
+    resamples where this model is higher (`paired_bootstrap`) unless ``resamples`` is 0."""
+    versus = {"macro_f1": macro_f1(gold, other, labels)}
+    if resamples:
+        versus.update(paired_bootstrap(gold, other, predicted, units, labels, resamples=resamples))
+    else:
+        versus["macro_f1_difference"] = macro_f1(gold, predicted, labels) - versus["macro_f1"]
+    return versus
+
+
 def evaluate_stance(
     model,
     statements,
@@ -117,21 +111,31 @@ def evaluate_stance(
     batch_size: int = 32,
     resamples: int = RESAMPLES,
     columns: Mapping[str, Sequence[str | None]] | None = None,
+    compare: Mapping[str, object] | None = None,
 ) -> dict:
     """Score ``model`` on `LabelledStatement`s: overall, ``by_target``, ``by_dataset`` and
     ``by_<name>`` for each of ``columns`` (one value per statement, e.g. the annotators'
-    confidence), each with ``intervals`` (see `bootstrap_intervals`) unless ``resamples`` is 0."""
-    from stance.training import statement_groups
-
-    predicted = model.predict([row.input for row in statements], batch_size=batch_size)
+    confidence), each with ``intervals`` (see `bootstrap_intervals`) unless ``resamples`` is 0.
+    ``compare`` maps names to other models, scored on the same statements: each part then also
+    has ``compare[name]`` (see `compared_with`)."""
+    inputs = [row.input for row in statements]
+    predicted = model.predict(inputs, batch_size=batch_size)
+    others = {name: other.predict(inputs, batch_size=batch_size) for name, other in (compare or {}).items()}
     gold = [row.label for row in statements]
 
     def scores(rows: list[int]) -> dict:
         part_gold, part_predicted = [gold[i] for i in rows], [predicted[i] for i in rows]
         part = label_scores(part_gold, part_predicted, model.labels)
+        units = list(statement_groups([statements[i] for i in rows]).values())
         if resamples:
-            units = list(statement_groups([statements[i] for i in rows]).values())
             part["intervals"] = bootstrap_intervals(part_gold, part_predicted, units, model.labels, resamples=resamples)
+        if others:
+            part["compare"] = {
+                name: compared_with(
+                    part_gold, [other[i] for i in rows], part_predicted, units, model.labels, resamples=resamples
+                )
+                for name, other in others.items()
+            }
         return part
 
     report = scores(list(range(len(statements))))
@@ -156,14 +160,20 @@ def evaluate_stance_files(
     precision: str = "auto",
     resamples: int = RESAMPLES,
     by: Sequence[str] = (),
+    compare: Sequence[str | Path] = (),
 ) -> dict:
     """Load ``model`` (None = shipped default) in ``precision`` and score it on the gold files at
-    ``paths``, also split by the gold columns named in ``by``."""
+    ``paths``, also split by the gold columns named in ``by``, and compared with each model named
+    in ``compare`` (loaded the same way; keyed by the name as given)."""
     from stance.classify import load_model
-    from stance.training import read_column, read_labelled
 
     statements = read_labelled(paths)
     columns = {name: read_column(paths, name) for name in by}
     return evaluate_stance(
-        load_model(model, precision=precision), statements, batch_size=batch_size, resamples=resamples, columns=columns
+        load_model(model, precision=precision),
+        statements,
+        batch_size=batch_size,
+        resamples=resamples,
+        columns=columns,
+        compare={str(name): load_model(name, precision=precision) for name in compare},
     )

@@ -1,0 +1,1 @@
+"""Readers of the project's gold data: labelled stance statements and PolNeAR-format attributions."""

