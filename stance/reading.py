@@ -13,6 +13,11 @@ Formats, by file suffix:
 - ``.csv``: a header row, then one document per row.
 - ``.parquet``: one document per row.
 
+A path may also be a URI on any filesystem pyarrow supports (``s3://bucket/news/``,
+``gs://bucket/dump.jsonl``, ``file:///data/news``): its files are listed and read through
+``pyarrow.fs`` with the same formats and ids (``--glob`` is matched against the path below the
+folder, from the right).
+
 Structured formats take the document's id, text and target from the fields named in
 `ReadOptions` (``id``/``text``/``target`` by default); a missing id becomes ``<file stem>:<line>``.
 ``-`` reads stdin: JSONL when its first non-blank character is ``{``, else one text document
@@ -27,13 +32,14 @@ than ``max_chars`` are failures.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Literal
 
 from stance.errors import InputError
@@ -72,6 +78,43 @@ class ReadOptions:
     stdin_format: StdinFormat = "auto"
 
 
+@dataclass(frozen=True)
+class InputFile:
+    """One file to read: a local path, or a URI read through ``pyarrow.fs``; ``doc_id`` is the
+    id of its document when it is a text file."""
+
+    location: Path | str
+    doc_id: str
+
+    @property
+    def suffix(self) -> str:
+        return PurePosixPath(str(self.location)).suffix.lower()
+
+    @property
+    def stem(self) -> str:
+        return PurePosixPath(str(self.location)).stem
+
+    def __str__(self) -> str:
+        return str(self.location)
+
+    def open(self) -> BinaryIO:
+        if isinstance(self.location, Path):
+            return self.location.open("rb")
+        filesystem, path = _filesystem(self.location)
+        return io.BufferedReader(filesystem.open_input_file(path))
+
+    def size(self) -> int:
+        if isinstance(self.location, Path):
+            return self.location.stat().st_size
+        filesystem, path = _filesystem(self.location)
+        return filesystem.get_file_info(path).size
+
+
+def is_uri(path: str | Path) -> bool:
+    """Whether ``path`` names a file on another filesystem (``s3://``, ``gs://``, ``file://``)."""
+    return "://" in str(path)
+
+
 def read_documents(
     paths: Iterable[str | Path], options: ReadOptions | None = None, *, stdin: BinaryIO | None = None
 ) -> Iterator[Article | Failure]:
@@ -82,9 +125,9 @@ def read_documents(
     does not exist raises `InputError` before anything is read.
     """
     options = options or ReadOptions()
-    paths = [str(p) if str(p) == STDIN else Path(p) for p in paths]
+    paths = [str(p) if str(p) == STDIN or is_uri(p) else Path(p) for p in paths]
     for path in paths:
-        if path != STDIN and not path.exists():
+        if path != STDIN and not _exists(path):
             raise InputError(str(path), "no such file or folder; check the path")
     return _read_paths(paths, options, stdin)
 
@@ -95,12 +138,26 @@ def _read_paths(
     for path in paths:
         if path == STDIN:
             yield from _read_stdin(stdin or sys.stdin.buffer, options)
-        elif path.is_dir():
-            for child in _folder_files(path, options.glob):
-                doc_id = child.relative_to(path).with_suffix("").as_posix()
-                yield from _read_file(child, options, doc_id=doc_id)
         else:
-            yield from _read_file(path, options, doc_id=path.stem)
+            for file in files_of(path, options):
+                yield from read_file(file, options)
+
+
+def files_of(path: str | Path, options: ReadOptions | None = None) -> list[InputFile]:
+    """The files ``path`` names, in the order `read_documents` reads them: the file itself, or the
+    files of a folder (recursively, sorted), each with the id of its document."""
+    options = options or ReadOptions()
+    if is_uri(path):
+        return _uri_files(str(path), options.glob)
+    path = Path(path)
+    if not path.exists():
+        raise InputError(str(path), "no such file or folder; check the path")
+    if not path.is_dir():
+        return [InputFile(path, path.stem)]
+    return [
+        InputFile(child, child.relative_to(path).with_suffix("").as_posix())
+        for child in _folder_files(path, options.glob)
+    ]
 
 
 def estimate_documents(paths: Iterable[str | Path], options: ReadOptions | None = None) -> int | None:
@@ -112,11 +169,9 @@ def estimate_documents(paths: Iterable[str | Path], options: ReadOptions | None 
     options = options or ReadOptions()
     total = 0
     for path in paths:
-        if str(path) == STDIN:
+        if str(path) == STDIN or is_uri(path):  # a count would read a remote corpus twice
             return None
-        path = Path(path)
-        files = _folder_files(path, options.glob) if path.is_dir() else [path]
-        for file in files:
+        for file in files_of(path, options):
             try:
                 total += _estimate_file(file)
             except Exception:  # an unreadable file is a failure when read; here it just counts 1
@@ -124,15 +179,15 @@ def estimate_documents(paths: Iterable[str | Path], options: ReadOptions | None 
     return total
 
 
-def _estimate_file(path: Path) -> int:
-    suffix = path.suffix.lower()
+def _estimate_file(file: InputFile) -> int:
+    suffix = file.suffix
     if suffix in PARQUET_SUFFIXES:
         import pyarrow.parquet as pq
 
-        return pq.ParquetFile(path).metadata.num_rows
+        return pq.ParquetFile(file.location).metadata.num_rows
     if suffix not in JSONL_SUFFIXES + CSV_SUFFIXES:
         return 1
-    with path.open("rb") as lines:
+    with file.open() as lines:
         count = sum(1 for line in lines if line.strip())
     return count - 1 if suffix in CSV_SUFFIXES else count
 
@@ -147,22 +202,62 @@ def _folder_files(folder: Path, glob: str | None) -> list[Path]:
     )
 
 
-def _read_file(path: Path, options: ReadOptions, doc_id: str) -> Iterator[Article | Failure]:
-    suffix = path.suffix.lower()
+def _uri_files(uri: str, glob: str | None) -> list[InputFile]:
+    from pyarrow.fs import FileSelector, FileType
+
+    filesystem, root = _filesystem(uri)
+    info = filesystem.get_file_info(root)
+    if info.type == FileType.NotFound:
+        raise InputError(uri, "no such file or folder; check the path")
+    if info.type != FileType.Directory:
+        return [InputFile(uri, PurePosixPath(root).stem)]
+    below = []
+    for child in filesystem.get_file_info(FileSelector(root, recursive=True)):
+        relative = PurePosixPath(child.path).relative_to(root.rstrip("/"))
+        wanted = relative.match(glob) if glob else relative.suffix.lower() in SUPPORTED_SUFFIXES
+        if child.type == FileType.File and wanted:
+            below.append(relative)
+    base = uri.rstrip("/")
+    return [InputFile(f"{base}/{relative}", relative.with_suffix("").as_posix()) for relative in sorted(below)]
+
+
+def _filesystem(uri: str):
+    """The ``pyarrow.fs`` filesystem of ``uri`` and the path on it."""
+    from pyarrow.fs import FileSystem
+
+    try:
+        return FileSystem.from_uri(uri)
+    except Exception as error:  # pyarrow raises several types for unknown schemes and bad URIs
+        raise InputError(uri, f"expected a URI pyarrow can read (s3://, gs://, file://), found: {error}") from None
+
+
+def _exists(path: str | Path) -> bool:
+    if isinstance(path, Path):
+        return path.exists()
+    from pyarrow.fs import FileType
+
+    filesystem, where = _filesystem(path)
+    return filesystem.get_file_info(where).type != FileType.NotFound
+
+
+def read_file(file: InputFile, options: ReadOptions | None = None) -> Iterator[Article | Failure]:
+    """The documents of one file (one of `files_of`), as `read_documents` yields them."""
+    options = options or ReadOptions()
+    suffix = file.suffix
     if suffix in PARQUET_SUFFIXES:
-        yield from _read_parquet(path, options)
+        yield from _read_parquet(file, options)
         return
     if suffix not in JSONL_SUFFIXES + CSV_SUFFIXES:
-        yield _read_text_file(path, options, doc_id)
+        yield _read_text_file(file, options)
         return
     try:
-        stream = path.open("rb")
+        stream = file.open()
     except OSError as error:
-        yield Failure(str(path), f"can't open the file: {error.strerror}")
+        yield Failure(str(file), f"can't open the file: {error.strerror or error}")
         return
     with stream:
         read_rows = _read_jsonl if suffix in JSONL_SUFFIXES else _read_csv
-        yield from read_rows(stream, str(path), path.stem, options)
+        yield from read_rows(stream, str(file), file.stem, options)
 
 
 def _read_stdin(stream: BinaryIO, options: ReadOptions) -> Iterator[Article | Failure]:
@@ -185,15 +280,16 @@ def _read_stdin(stream: BinaryIO, options: ReadOptions) -> Iterator[Article | Fa
         yield _text_document(b"".join(lines), STDIN_ORIGIN, "stdin", options)
 
 
-def _read_text_file(path: Path, options: ReadOptions, doc_id: str) -> Article | Failure:
-    origin = str(path)
+def _read_text_file(file: InputFile, options: ReadOptions) -> Article | Failure:
+    origin, doc_id = str(file), file.doc_id
     try:
-        size = path.stat().st_size
+        size = file.size()
         if size > options.max_chars * MAX_BYTES_PER_CHAR:
             return Failure(origin, _too_long(f"{size:,} bytes", options), doc_id)
-        data = path.read_bytes()
+        with file.open() as stream:
+            data = stream.read()
     except OSError as error:
-        return Failure(origin, f"can't read the file: {error.strerror}", doc_id)
+        return Failure(origin, f"can't read the file: {error.strerror or error}", doc_id)
     return _text_document(data, origin, doc_id, options)
 
 
@@ -284,12 +380,12 @@ def _read_csv(
         yield _row_document(dict(zip(header, fields)), origin, f"{stem}:{line}", options)
 
 
-def _read_parquet(path: Path, options: ReadOptions) -> Iterator[Article | Failure]:
+def _read_parquet(file: InputFile, options: ReadOptions) -> Iterator[Article | Failure]:
     import pyarrow.parquet as pq  # only needed for Parquet input
 
-    origin = str(path)
+    origin = str(file)
     try:
-        table = pq.ParquetFile(path)
+        table = pq.ParquetFile(file.location if isinstance(file.location, Path) else file.open())
         columns = table.schema_arrow.names
     except Exception as error:  # pyarrow raises several unrelated types for a bad file
         yield Failure(origin, f"can't read the file as Parquet: {error}")
@@ -307,7 +403,7 @@ def _read_parquet(path: Path, options: ReadOptions) -> Iterator[Article | Failur
         for batch in table.iter_batches(batch_size=PARQUET_ROWS_PER_BATCH, columns=wanted):
             for row in batch.to_pylist():
                 row_number += 1
-                yield _row_document(row, f"{origin}:row {row_number}", f"{path.stem}:{row_number}", options)
+                yield _row_document(row, f"{origin}:row {row_number}", f"{file.stem}:{row_number}", options)
     except Exception as error:
         yield Failure(f"{origin}:row {row_number + 1}", f"can't read the rest of the file: {error}")
 

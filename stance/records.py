@@ -155,6 +155,9 @@ class SpeakerStance:
     quotes: int
     counts: dict[str, int] = field(default_factory=dict)
     articles: int = 1
+    # How sure the aggregation rule is of ``stance`` (`stance.aggregate`); None when the record
+    # was not made by it (built by hand, or read from an older articles.jsonl).
+    confidence: float | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -166,6 +169,7 @@ class SpeakerStance:
             "quotes": self.quotes,
             "counts": dict(self.counts),
             "articles": self.articles,
+            "confidence": self.confidence,
         }
 
 

@@ -239,6 +239,77 @@ def tiny_nli_dir(tmp_path_factory) -> Path:
     return _save_tiny_bert(tmp_path_factory.mktemp("tiny-nli"), {0: "entailment", 1: "neutral", 2: "contradiction"})
 
 
+def _save_tiny_mpnet(folder: Path) -> Path:
+    """A random 2-layer MPNet encoder with a word-level vocabulary of the stance example, saved as a folder."""
+    import re
+
+    import torch
+    from transformers import MPNetConfig, MPNetModel, MPNetTokenizer
+
+    words = sorted(set(re.findall(r"[a-z]+", TINY_STANCE_EXAMPLE.read_text(encoding="utf-8").lower())))
+    vocab = ["<s>", "<pad>", "</s>", "[UNK]", "<mask>", *":;.,'\"", *words]
+    tokenizer = MPNetTokenizer(vocab={token: i for i, token in enumerate(vocab)})
+    config = MPNetConfig(
+        vocab_size=len(tokenizer), hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=32, max_position_embeddings=260,
+    )
+    torch.manual_seed(0)
+    MPNetModel(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def _part_in(folder: Path, part) -> Path:
+    return folder / part.file
+
+
+def split_encoder(source: Path, parts_dir: Path, key: str = "tiny-mpnet", parts: int = 3):
+    """The model folder ``source`` zipped (inside a folder named ``key``) and split into ``parts``
+    files in ``parts_dir``, as a `PackagedEncoder` whose parts are found there, with their hashes."""
+    import hashlib
+    import zipfile
+    from functools import partial
+
+    from stance.models.encoders import ArchivePart, PackagedEncoder, SplitArchive, file_sha256
+
+    zip_path = parts_dir / f"{key}.zip"
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for file in sorted(source.iterdir()):
+            zipped.write(file, f"{key}/{file.name}")
+    data = zip_path.read_bytes()
+    zip_path.unlink()
+    size = -(-len(data) // parts)
+    records = []
+    for number in range(1, parts + 1):
+        chunk = data[(number - 1) * size : number * size]
+        (parts_dir / f"{key}.zip.{number:03d}").write_bytes(chunk)
+        records.append(
+            ArchivePart(f"{key}-part-{number:03d}", "0.0.1", f"{key}.zip.{number:03d}", hashlib.sha256(chunk).hexdigest())
+        )
+    archive = SplitArchive(tuple(records), hashlib.sha256(data).hexdigest(), len(data), key)
+    return PackagedEncoder(
+        key=key, package=records[-1].package, version="0.0.1", name=f"test/{key}",
+        sha256=file_sha256(source / "model.safetensors"), archive=archive, locate_part=partial(_part_in, parts_dir),
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_split_encoder(tmp_path_factory):
+    """A tiny random MPNet packaged as a zip split into three parts (see `split_encoder`)."""
+    source = _save_tiny_mpnet(tmp_path_factory.mktemp("tiny-mpnet"))
+    return split_encoder(source, tmp_path_factory.mktemp("tiny-mpnet-parts"))
+
+
+@pytest.fixture
+def packaged_tiny_encoder(tiny_split_encoder, tmp_path, monkeypatch):
+    """`tiny_split_encoder` in the registry of packaged encoders, assembled into a fresh cache."""
+    from stance.models.encoders import PACKAGED_ENCODERS
+
+    monkeypatch.setenv("STANCE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setitem(PACKAGED_ENCODERS, tiny_split_encoder.key, tiny_split_encoder)
+    return tiny_split_encoder
+
+
 def shared_data(*parts: str) -> Path:
     """A path under ../shared/data; its tests skip where it is missing, and fail under CI, which has it."""
     path = SHARED_DATA.joinpath(*parts)

@@ -60,7 +60,40 @@ def test_aggregate_stance_from_quotes_that_take_a_side(vectors, expected):
     quotes = [quote("Ann", *v.values(), at=i) for i, v in enumerate(vectors)]
     [ann] = aggregate_speakers(quotes, [])
     assert ann.stance == expected
-    assert decide_stance([q.stance for q in quotes], vectors, [quote_weight(v) for v in vectors]) == expected
+    assert decide_stance([q.stance for q in quotes], vectors, [quote_weight(v) for v in vectors]).stance == expected
+
+
+@pytest.mark.parametrize(
+    "vectors, stance, confidence",
+    [
+        # one quote: its probability of the stance shown
+        ([vector(0.7, 0.1, 0.2)], "favor", 0.7),
+        ([vector(0.1, 0.6, 0.3)], "against", 0.6),
+        ([vector(0.2, 0.1, 0.7)], "neutral", 0.7),
+        # no quote takes a side: the weighted neutral probability of them all
+        ([vector(0.02, 0.02, 0.96), vector(0.1, 0.1, 0.8)], "neutral", (0.96 * 0.82189 + 0.8 * 0.41833) / 1.24022),
+        # a factual quote doesn't dilute the side: the one quote that takes a side decides
+        ([vector(0.9, 0.05, 0.05), vector(0.02, 0.02, 0.96), vector(0.02, 0.02, 0.96)], "favor", 0.9),
+        # sides within the margin: the neutral probability of the quotes that take sides, low
+        ([vector(0.45, 0.40, 0.15)], "neutral", 0.15),
+        ([vector(0.9, 0.05, 0.05), vector(0.05, 0.9, 0.05)], "neutral", 0.05),
+        # docs/formats.md's worked example: weights 0.641, 0.183, 0.641; F 0.767, A 0.172
+        ([vector(0.90, 0.05, 0.05), vector(0.30, 0.60, 0.10), vector(0.05, 0.05, 0.90)], "favor", 0.76694),
+    ],
+)
+def test_aggregate_confidence_is_the_probability_of_the_stance_shown(vectors, stance, confidence):
+    quotes = [quote("Ann", *v.values(), at=i) for i, v in enumerate(vectors)]
+    [ann] = aggregate_speakers(quotes, [])
+    assert (ann.stance, ann.confidence) == (stance, pytest.approx(confidence, abs=1e-5))
+
+
+def test_aggregate_worked_example_confidence_is_not_the_diluted_share():
+    quotes = [quote("Ann", 0.90, 0.05, 0.05), quote("Ann", 0.30, 0.60, 0.10, at=10), quote("Ann", 0.05, 0.05, 0.90, at=20)]
+    [ann] = aggregate_speakers(quotes, [])
+    assert [round(quote_weight(q.scores), 3) for q in quotes] == [0.641, 0.183, 0.641]
+    # the table's favor share is below one half (the factual quote dilutes it); the confidence is not
+    assert ann.scores == pytest.approx({"favor": 0.4532, "against": 0.1186, "neutral": 0.4282}, abs=1e-4)
+    assert ann.confidence == pytest.approx((0.90 * 0.641 + 0.30 * 0.183) / (0.641 + 0.183), abs=1e-3)
 
 
 @pytest.mark.parametrize(
@@ -120,6 +153,7 @@ def test_aggregate_factual_quotes_keep_their_share_but_do_not_decide():
     [cy] = aggregate_speakers(quotes, [])
     assert cy.stance == "favor"
     assert cy.scores["neutral"] > cy.scores["favor"]  # the shares still show every quote
+    assert cy.confidence == pytest.approx(0.9)  # the factual quotes don't dilute it
     assert cy.counts == {"favor": 1, "against": 0, "neutral": 2}
 
 
@@ -138,6 +172,7 @@ def test_aggregate_merge_corpus_merges_same_name_across_articles():
     assert ann.scores["favor"] == pytest.approx(0.65)
     assert (ann.stance, ann.role) == ("favor", "mayor")
     assert ann.counts == {"favor": 3, "against": 0, "neutral": 1}
+    assert ann.confidence == pytest.approx(0.8)  # the one article that takes a side
 
 
 def test_aggregate_merge_corpus_decides_by_the_articles_that_take_a_side():
@@ -150,6 +185,7 @@ def test_aggregate_merge_corpus_decides_by_the_articles_that_take_a_side():
     [di] = merge_corpus(per_article)
     assert (di.stance, di.articles, di.quotes) == ("against", 3, 5)
     assert di.scores["neutral"] > di.scores["against"]
+    assert di.confidence == pytest.approx(0.7)
 
 
 def test_aggregate_merge_corpus_of_one_article_keeps_its_stances():
@@ -173,3 +209,14 @@ def test_aggregate_scores_are_a_distribution_within_the_quotes_range(vectors):
     assert ann.quotes == sum(ann.counts.values()) == len(vectors)
     # a side needs at least one quote labelled with it
     assert ann.stance == "neutral" or ann.counts[ann.stance] > 0
+    # a probability; a side shown leads the other side by the margin
+    assert 0.0 <= ann.confidence <= 1.0 + 1e-9
+    assert ann.stance == "neutral" or ann.confidence >= POLAR_MARGIN - 1e-9
+
+
+def test_aggregate_merge_corpus_of_neutral_articles_is_as_sure_as_their_neutral_share():
+    neutral = {"favor": 0.2, "against": 0.1, "neutral": 0.7}
+    factual = {"favor": 0.0, "against": 0.0, "neutral": 1.0}
+    [di] = merge_corpus([[speaker_stance("Di", neutral, 1)], [speaker_stance("Di", factual, 3)]])
+    # weighted by each article's quotes
+    assert (di.stance, di.confidence) == ("neutral", pytest.approx((0.7 + 3 * 1.0) / 4))

@@ -99,11 +99,11 @@ def test_classify_with_stances_takes_the_most_probable_label_and_ties_go_to_neut
 
 def test_classify_save_load_roundtrip_keeps_config_and_predictions(tmp_path, tiny_stance_dir):
     model = load_model(tiny_stance_dir, precision="fp32")
-    model.config = StanceConfig(template=SAID_TEMPLATE, max_length=40, use_context=False)
+    model.config = StanceConfig(template=SAID_TEMPLATE, max_length=40, use_context=False, temperature=1.5)
     folder = model.save_pretrained(tmp_path / "copy", training={"note": "by hand"})
     record = read_model_record(folder, TASK)
     assert record.weights.stored == "full" and record.labels == STANCE_LABELS
-    assert record.config == {"template": SAID_TEMPLATE, "max_length": 40, "use_context": False}
+    assert record.config == {"template": SAID_TEMPLATE, "max_length": 40, "use_context": False, "temperature": 1.5}
     assert record.base == {"name": str(tiny_stance_dir)} and record.training == {"note": "by hand"}
     loaded = load_model(folder, precision="fp32")
     assert loaded.config == model.config and loaded.base == record.base

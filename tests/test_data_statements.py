@@ -7,7 +7,14 @@ import json
 import pytest
 from conftest import TINY_STANCE_EXAMPLE
 
-from stance.data.statements import read_column, read_labelled, read_unlabelled, split_validation, statement_groups
+from stance.data.statements import (
+    read_column,
+    read_labelled,
+    read_statements,
+    read_unlabelled,
+    split_validation,
+    statement_groups,
+)
 from stance.errors import DataError
 from stance.records import STANCE_LABELS
 
@@ -107,3 +114,30 @@ def test_data_statements_refuses_other_files(tmp_path, suffix, message):
         path.write_text("text\n")
     with pytest.raises(DataError, match=message):
         read_labelled([path])
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("rows.csv", "text,target,label\nYes.,t,favor\nMaybe.,t,\nNo.,t,Against\nHm.,t,  \n"),
+        ("rows.jsonl", '{"text": "Yes.", "target": "t", "label": "favor"}\n{"text": "Maybe.", "target": "t", "label": ""}\n'
+         '{"text": "No.", "target": "t", "label": "against"}\n{"text": "Hm.", "target": "t", "label": null}\n'),
+    ],
+)
+def test_data_statements_read_statements_leaves_out_and_counts_empty_labels(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content)
+    read = read_statements([path])
+    assert [row.label for row in read.labelled] == ["favor", "against"] and read.unlabelled == 2
+    with pytest.raises(DataError, match="expected a non-empty `label`"):
+        read_labelled([path])  # gold for evaluation stays strict
+
+
+def test_data_statements_read_statements_needs_one_label(tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text("text,target,label\nMaybe.,t,\n")
+    with pytest.raises(DataError, match="found 1 rows with an empty label and none labelled; fill the `label` column"):
+        read_statements([path])
+    path.write_text("text,target\nMaybe.,t\n")
+    with pytest.raises(DataError, match=r"add \['label'\]"):
+        read_statements([path])

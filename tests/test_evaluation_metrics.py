@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from stance.evaluation.metrics import f1_score, label_scores, macro_f1, ratio
+from stance.evaluation.metrics import expected_calibration_error, f1_score, label_scores, macro_f1, ratio
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,18 @@ def test_evaluation_metrics_per_label_precision_recall_support():
 def test_evaluation_metrics_label_scores_rejects_unequal_lengths():
     with pytest.raises(ValueError):
         label_scores(["favor"], ["favor", "against"])
+
+
+def test_evaluation_metrics_ece_weighs_each_bins_gap_by_its_share():
+    # bins of 0.1: (0.8, 0.9] holds 0.9, 0.9 (accuracy 1/2); (0.5, 0.6] 0.6 (1); (0.1, 0.2] 0.2 (0)
+    error = expected_calibration_error([0.9, 0.9, 0.6, 0.2], [True, False, True, False], bins=10)
+    assert error == pytest.approx(2 / 4 * 0.4 + 1 / 4 * 0.4 + 1 / 4 * 0.2)
+
+
+def test_evaluation_metrics_ece_bin_edges_and_ends():
+    # 0.2 closes the third of 15 bins (float 0.2 * 15 is just above 3); 1.0 is in the last, 0.0 in the first
+    assert expected_calibration_error([0.2, 0.2 + 1e-6], [False, True], bins=15) == pytest.approx(0.5 * 0.2 + 0.5 * (0.8 - 1e-6))
+    assert expected_calibration_error([1.0, 0.0], [True, False], bins=15) == 0.0
+    assert expected_calibration_error([], []) == 0.0
+    with pytest.raises(ValueError, match="one correctness per confidence"):
+        expected_calibration_error([0.5], [])

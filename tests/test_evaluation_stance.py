@@ -14,7 +14,12 @@ from stance.cli import app
 from stance.data.statements import read_labelled
 from stance.errors import DataError
 from stance.evaluation.metrics import macro_f1
-from stance.evaluation.stance import bootstrap_intervals, evaluate_stance, paired_bootstrap
+from stance.evaluation.stance import (
+    bootstrap_intervals,
+    evaluate_stance,
+    evaluate_stance_files,
+    paired_bootstrap,
+)
 from stance.training.splits import make_splits
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,6 +120,52 @@ def test_evaluation_stance_cli_splits_by_a_gold_column(tiny_stance_dir, tmp_path
     assert "`publisher`" in str(missing.exception) and str(EXAMPLE) in str(missing.exception)
 
 
+class WrittenLabel:
+    """Predicts the label written in the statement ("... favor"), so a test sets every prediction."""
+
+    labels = ("favor", "against", "neutral")
+
+    def predict(self, inputs, batch_size=32):
+        return [item.text.split()[-1] for item in inputs]
+
+
+def test_evaluation_stance_scores_each_dataset_and_annotator_confidence_by_default(monkeypatch, tmp_path):
+    monkeypatch.setattr("stance.classify.load_model", lambda name=None, **options: WrittenLabel())
+    # (gold, predicted, dataset, confidence, group): pages all right; PolNeAR predicts favor throughout.
+    rows = [
+        ("favor", "favor", "pages", "high", "page-1"), ("against", "against", "pages", "low", "page-1"),
+        ("neutral", "neutral", "pages", "high", "page-2"), ("favor", "favor", "polnear", "high", "article-1"),
+        ("against", "favor", "polnear", "low", "article-1"), ("neutral", "favor", "polnear", "low", "article-2"),
+    ]
+    immigration = tmp_path / "immigration.jsonl"
+    immigration.write_text("".join(
+        json.dumps({"text": f"they say {said}", "target": "immigration", "label": gold, "dataset": dataset,
+                    "confidence": confidence, "group": group}) + "\n"
+        for gold, said, dataset, confidence, group in rows
+    ), encoding="utf-8")
+    climate = tmp_path / "climate.jsonl"  # no confidence column, like GWSD
+    gwsd_row = {"text": "it is against", "target": "climate", "label": "against", "dataset": "gwsd"}
+    climate.write_text(json.dumps(gwsd_row) + "\n")
+    scores = evaluate_stance_files([immigration, climate], resamples=100)
+    by_dataset = scores["by_dataset"]
+    assert {name: part["rows"] for name, part in by_dataset.items()} == {"gwsd": 1, "pages": 3, "polnear": 3}
+    assert by_dataset["pages"]["macro_f1"] == 1.0 and by_dataset["pages"]["intervals"]["macro_f1"] == [1.0, 1.0]
+    # PolNeAR: favor precision 1/3, recall 1 -> F1 0.5; against and neutral 0.
+    assert by_dataset["polnear"]["macro_f1"] == pytest.approx(0.5 / 3)
+    assert by_dataset["polnear"]["intervals"]["units"] == 2  # two articles, resampled whole
+    assert by_dataset["gwsd"]["accuracy"] == 1.0
+    by_confidence = scores["by_confidence"]
+    assert {name: part["rows"] for name, part in by_confidence.items()} == {"high": 3, "low": 3, "—": 1}
+    assert by_confidence["high"]["accuracy"] == 1.0
+    # Low: against right once, wrong once (favor): precision 1, recall 1/2, F1 2/3; neutral wrong
+    # (favor): F1 0; favor is not in this gold and does not count.
+    assert by_confidence["low"]["accuracy"] == pytest.approx(1 / 3)
+    assert by_confidence["low"]["macro_f1"] == pytest.approx((2 / 3 + 0) / 2)
+    assert by_confidence["low"]["intervals"]["units"] == 3
+    # Without the column in any file there is no split by it.
+    assert "by_confidence" not in evaluate_stance_files([climate], resamples=0)
+
+
 class AlwaysNeutral:
     labels = ("favor", "against", "neutral")
 
@@ -170,8 +221,10 @@ def test_evaluation_stance_cli_compare(two_models, tmp_path):
     assert row in lines, table.stdout
 
 
-# Floors just under the shipped model's recorded figures (0.674 and 0.709, see its card), so a
-# worse model fails; the project's goal for the immigration split, 0.70, is not reached yet.
+# Floors just under the shipped model's figures on these splits (0.666 on the 377 immigration
+# statements of every immigration file, 0.709 on GWSD: `stance evaluate stance
+# runs/stance-splits-v2/immigration_test.jsonl runs/stance-splits-v2/gwsd_test.jsonl --precision fp32`),
+# so a worse model fails; the project's goal for the immigration split, 0.80, is not reached yet.
 @pytest.mark.slow
 @pytest.mark.parametrize(("split", "minimum"), [("immigration_test.jsonl", 0.66), ("gwsd_test.jsonl", 0.70)])
 def test_evaluation_stance_shipped_model_on_held_out_split(tmp_path, split, minimum):

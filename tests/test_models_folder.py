@@ -149,3 +149,71 @@ def test_models_folder_shipped_folders_have_the_current_schema_and_their_hashes(
     with safe_open(str(folder / WEIGHTS_FILE), "pt") as weights:
         assert all(key.startswith(record.weights.trained_prefixes) for key in weights.keys())
     assert record.training  # how it was made stays with it
+
+
+def _lora_model(encoder, rank: int = 2):
+    """A stance model on ``encoder`` with a LoRA adapter of random weights (B starts at zero)."""
+    import torch
+
+    from stance.models.lora import LoraSettings, with_lora
+
+    torch.manual_seed(0)
+    model = _sequence_classifier(encoder.directory(), num_labels=3, id2label={0: "favor", 1: "against", 2: "neutral"})
+    settings = LoraSettings.for_model(model, rank)
+    peft_model = with_lora(model, settings)
+    with torch.no_grad():
+        for name, parameter in peft_model.named_parameters():
+            if "lora_B" in name:
+                parameter.normal_(0, 0.5)
+    return peft_model.eval(), settings
+
+
+def test_models_folder_lora_save_stores_the_adapter_and_load_merges_it_identically(tmp_path, packaged_tiny_encoder):
+    from stance.models.folder import ADAPTER_FILE
+    from stance.models.lora import merge_trained
+
+    peft_model, settings = _lora_model(packaged_tiny_encoder)
+    tokenizer = load_tokenizer(packaged_tiny_encoder.directory())
+    unmerged = _logits(peft_model, tokenizer)
+    merged, adapter = merge_trained(peft_model, settings)
+    assert not merged.training and torch_allclose(_logits(merged, tokenizer), unmerged)
+    folder = tmp_path / "lora"
+    (folder).mkdir()
+    (folder / WEIGHTS_FILE).write_bytes(b"an older model's weights")
+    record = save_model_folder(
+        folder, merged, tokenizer, task=TASK, config={}, base=packaged_tiny_encoder.record(), adapter=adapter
+    )
+    assert record.weights.stored == "lora" and record.weights.lora == settings.to_dict()
+    assert record.weights.sha256 == file_sha256(folder / ADAPTER_FILE) and not (folder / WEIGHTS_FILE).exists()
+    assert read_model_record(folder, TASK) == record
+    loaded, _ = load_model_folder(folder, _auto(), TASK)
+    assert type(loaded) is type(merged) and not loaded.training
+    assert _logits(loaded, tokenizer).equal(_logits(merged, tokenizer))  # the same merge of the same tensors
+    base_weights = packaged_tiny_encoder.directory() / WEIGHTS_FILE
+    base_weights.write_bytes(base_weights.read_bytes()[:-1] + b" ")
+    with pytest.raises(ModelError, match=re.escape(str(base_weights)) + ": sha256 mismatch"):
+        load_model_folder(folder, _auto(), TASK)
+    adapter_file = folder / ADAPTER_FILE
+    adapter_file.write_bytes(adapter_file.read_bytes()[:-1] + b" ")
+    with pytest.raises(ModelError, match="sha256 mismatch"):
+        load_model_folder(folder, _auto(), TASK)
+
+
+def torch_allclose(first, second) -> bool:
+    import torch
+
+    return torch.allclose(first, second, rtol=0, atol=1e-5)
+
+
+def test_models_folder_lora_adapter_of_other_settings_is_refused(tmp_path, packaged_tiny_encoder):
+    from stance.models.lora import merge_trained
+
+    peft_model, settings = _lora_model(packaged_tiny_encoder)
+    merged, adapter = merge_trained(peft_model, settings)
+    folder = tmp_path / "lora"
+    record = save_model_folder(folder, merged, load_tokenizer(packaged_tiny_encoder.directory()),
+                               task=TASK, config={}, base=packaged_tiny_encoder.record(), adapter=adapter)
+    other = replace(record, weights=replace(record.weights, lora=settings.to_dict() | {"target_modules": r".*attn\.q"}))
+    write_model_record(folder, other)
+    with pytest.raises(ModelError, match="expected adapter tensors that fit the model"):
+        load_model_folder(folder, _auto(), TASK)

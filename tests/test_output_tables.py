@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 
 from conftest import KeywordStanceModel
-from stance.aggregate import aggregate_speakers, confidence
+from stance.aggregate import aggregate_speakers
 from stance.output.colours import STANCE_COLOURS
 from stance.output.tables import (
     CORPUS_COLUMNS,
@@ -95,7 +95,7 @@ def test_tables_csv_of_a_real_extraction_holds_each_speaker_rounded(seed_analyse
         assert int(row["quotes"]) == stance.quotes
         for label in STANCE_LABELS:
             assert float(row[label]) == round(stance.scores[label], CSV_DECIMALS)
-        assert float(row["confidence"]) == round(confidence(stance), CSV_DECIMALS)
+        assert float(row["confidence"]) == round(stance.confidence, CSV_DECIMALS)
 
 
 def test_tables_json_of_real_extractions_holds_documents_and_corpus(seed_analysed):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from conftest import TINY_STANCE_EXAMPLE
@@ -16,7 +17,8 @@ from stance.errors import DataError, ModelError
 from stance.records import STANCE_LABELS
 from stance.training import TrainingArguments, fit_stance, train_stance
 from stance.training.loop import total_steps
-from stance.training.stance import reproduce_command, save_trained, soft_targets, training_batches
+from stance.training.batches import training_batches
+from stance.training.stance import reproduce_command, save_trained, soft_targets
 
 TINY_ARGS = TrainingArguments(epochs=2, batch_size=8, max_length=48, frozen_layers=0, validation_fraction=0.2)
 
@@ -238,3 +240,136 @@ def test_training_reproduce_command_names_only_what_differs_from_the_defaults():
     assert command.startswith("stance train a.jsonl --output models/x --teacher t1 --unlabelled u.jsonl --epochs 3")
     assert "--precision bf16" in command and "--teacher-weight 0.5" in command and command.endswith("--no-context")
     assert "--precision" not in reproduce_command(["a.jsonl"], "out", TrainingArguments())
+
+
+def test_training_lora_on_a_packaged_encoder_saves_the_adapter_and_loads_identically(tmp_path, packaged_tiny_encoder):
+    from safetensors import safe_open
+
+    rows = read_labelled([TINY_STANCE_EXAMPLE])
+    args = TrainingArguments(epochs=2, batch_size=8, max_length=48, learning_rate=3e-3, lora_rank=4, validation_fraction=0.2)
+    result = fit_stance(rows, args, base_model=packaged_tiny_encoder.key)
+    assert result.classifier.adapter.settings.rank == 4 and result.classifier.adapter.settings.alpha == 8
+    assert result.classifier.adapter.settings.modules_to_save == ("classifier",)  # MPNet's head pools by itself
+    folder = save_trained(result, tmp_path / "lora", args)
+    config = json.loads((folder / "stance_config.json").read_text())
+    assert config["base"] == packaged_tiny_encoder.record() and config["weights"]["stored"] == "lora"
+    assert config["weights"]["lora"]["rank"] == 4 and config["training"]["arguments"]["lora_rank"] == 4
+    assert not (folder / "model.safetensors").exists()
+    with safe_open(str(folder / "adapter_model.safetensors"), "pt") as weights:
+        saved = list(weights.keys())
+    assert sum("lora_A" in key for key in saved) == 2 * 6  # q, k, v, o, intermediate, output of 2 layers
+    assert not any("embeddings" in key or key.endswith(("q.weight", "q.bias")) for key in saved)
+    assert any("classifier.out_proj" in key for key in saved)
+    inputs = [row.input for row in rows]
+    loaded = load_model(folder, precision="fp32")
+    assert loaded.predict_proba(inputs) == result.classifier.predict_proba(inputs)
+    assert "lora" not in type(loaded.model).__name__.lower() and not hasattr(loaded.model, "peft_config")
+
+
+def test_training_lora_on_another_encoder_saves_the_merged_model_whole(tmp_path, tiny_encoder_dir):
+    rows = read_labelled([TINY_STANCE_EXAMPLE])
+    args = TrainingArguments(epochs=1, batch_size=8, max_length=48, lora_rank=2, validation_fraction=0.0)
+    result = fit_stance(rows, args, base_model=tiny_encoder_dir)
+    assert result.classifier.adapter.settings.modules_to_save == ("classifier", "pooler")  # BERT's head reads the pooler
+    folder = save_trained(result, tmp_path / "merged", args)
+    assert json.loads((folder / "stance_config.json").read_text())["weights"]["stored"] == "full"
+    inputs = [row.input for row in rows]
+    assert load_model(folder, precision="fp32").predict_proba(inputs) == result.classifier.predict_proba(inputs)
+
+
+class Interrupted(Exception):
+    pass
+
+
+def _interrupt_in_epoch(epoch: int):
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase == f"epoch {epoch}":
+            raise Interrupted
+
+    return progress
+
+
+def _trained(classifier) -> dict:
+    return {name: tensor.clone() for name, tensor in classifier.model.state_dict().items()}
+
+
+@pytest.mark.parametrize("lora_rank", [0, 2])
+def test_training_resume_gives_the_weights_of_an_uninterrupted_run(tmp_path, tiny_encoder_dir, lora_rank):
+    rows = read_labelled([TINY_STANCE_EXAMPLE])
+    args = TrainingArguments(
+        epochs=3, batch_size=8, max_length=48, frozen_layers=1, validation_fraction=0.2, speaker_dropout=0.5,
+        lora_rank=lora_rank, learning_rate=1e-3,
+    )
+    straight = fit_stance(rows, args, base_model=tiny_encoder_dir, checkpoints=tmp_path / "straight")
+    with pytest.raises(Interrupted):  # a crash in the second epoch, after the first one's checkpoint
+        fit_stance(rows, args, base_model=tiny_encoder_dir, checkpoints=tmp_path / "run", progress=_interrupt_in_epoch(2))
+    assert json.loads((tmp_path / "run" / "state.json").read_text())["epoch"] == 1
+    with pytest.raises(DataError, match="found one of an unfinished run; resume it"):
+        fit_stance(rows, args, base_model=tiny_encoder_dir, checkpoints=tmp_path / "run")
+    with pytest.raises(DataError, match=r"found one of a run that differs in \['arguments'\]"):
+        fit_stance(rows, replace(args, learning_rate=2e-3), base_model=tiny_encoder_dir, checkpoints=tmp_path / "run", resume=True)
+    resumed = fit_stance(rows, args, base_model=tiny_encoder_dir, checkpoints=tmp_path / "run", resume=True)
+    def losses(result):
+        return [(report.epoch, report.train_loss, report.validation_macro_f1) for report in result.history]
+
+    assert losses(resumed) == losses(straight) and resumed.best_epoch == straight.best_epoch
+    expected, found = _trained(straight.classifier), _trained(resumed.classifier)
+    assert expected.keys() == found.keys() and all(expected[key].equal(found[key]) for key in expected)
+    assert sorted(path.name for path in (tmp_path / "run").iterdir()) == ["epoch-3.safetensors", "state.json"]
+
+
+def test_training_resume_without_a_checkpoint_says_so(tmp_path, tiny_encoder_dir):
+    rows = read_labelled([TINY_STANCE_EXAMPLE])
+    with pytest.raises(DataError, match="expected a checkpoint to resume from, found none"):
+        fit_stance(rows, TINY_ARGS, base_model=tiny_encoder_dir, checkpoints=tmp_path / "none", resume=True)
+
+
+def test_training_speaker_dropout_hides_the_drawn_share_of_speakers():
+    from stance.training.batches import speaker_dropped
+
+    drawn = speaker_dropped(4000, 0.3, seed=13, epoch=1)
+    assert 0.28 <= sum(drawn) / len(drawn) <= 0.32
+    assert drawn == speaker_dropped(4000, 0.3, seed=13, epoch=1) != speaker_dropped(4000, 0.3, seed=13, epoch=2)
+    assert not any(speaker_dropped(50, 0.0, seed=13, epoch=1)) and all(speaker_dropped(50, 1.0, seed=13, epoch=1))
+
+
+def test_training_speaker_dropout_one_trains_as_if_no_speaker_were_known(tiny_encoder_dir):
+    rows = read_labelled([TINY_STANCE_EXAMPLE])
+    assert sum(row.input.speaker is not None for row in rows) >= 10
+    anonymous = [replace(row, input=replace(row.input, speaker=None)) for row in rows]
+    args = TrainingArguments(epochs=1, batch_size=8, max_length=48, frozen_layers=0)
+    dropped = fit_stance(rows, replace(args, speaker_dropout=1.0), base_model=tiny_encoder_dir, validation=[])
+    unknown = fit_stance(anonymous, args, base_model=tiny_encoder_dir, validation=[])
+    shown = fit_stance(rows, args, base_model=tiny_encoder_dir, validation=[])
+    inputs = [row.input for row in rows]
+    assert dropped.classifier.predict_proba(inputs) == unknown.classifier.predict_proba(inputs)
+    assert dropped.classifier.predict_proba(inputs) != shown.classifier.predict_proba(inputs)
+
+
+def test_training_cli_lora_speaker_dropout_and_resume(tmp_path, packaged_tiny_encoder):
+    output = tmp_path / "models" / "tiny-lora"
+    words = ["train", str(TINY_STANCE_EXAMPLE), "--output", str(output), "--base-model", packaged_tiny_encoder.key,
+             "--epochs", "1", "--batch-size", "8", "--max-length", "48", "--lora-rank", "2", "--speaker-dropout", "0.25"]
+    result = CliRunner().invoke(app, [*words, "--resume"])
+    assert isinstance(result.exception, DataError) and "expected a checkpoint to resume from" in str(result.exception)
+    result = CliRunner().invoke(app, words)
+    assert result.exit_code == 0, result.output
+    config = json.loads((output / "stance_config.json").read_text())
+    assert config["weights"]["stored"] == "lora" and config["base"]["package"] == packaged_tiny_encoder.package
+    assert config["training"]["command"].endswith("--lora-rank 2 --speaker-dropout 0.25")
+    assert not (output / "checkpoint").exists()  # removed once the model is saved
+    card = (output / "README.md").read_text(encoding="utf-8")
+    assert "`adapter_model.safetensors` (lora; sha256" in card and "LoRA adapter (rank 2)" in card
+
+
+def test_training_packaged_mpnet_without_lora_saves_only_the_upper_layers(tmp_path, packaged_tiny_encoder):
+    from safetensors import safe_open
+
+    rows = read_labelled([TINY_STANCE_EXAMPLE])[:8]
+    args = TrainingArguments(epochs=1, batch_size=8, max_length=32, frozen_layers=1, validation_fraction=0.0)
+    folder = save_trained(fit_stance(rows, args, base_model=packaged_tiny_encoder.key), tmp_path / "partial", args)
+    assert json.loads((folder / "stance_config.json").read_text())["weights"]["trained_prefixes"] == [
+        "classifier.dense.", "classifier.out_proj.", "mpnet.encoder.layer.1."
+    ]
+    with safe_open(str(folder / "model.safetensors"), "pt") as weights:
+        assert not any("relative_attention_bias" in key or "layer.0." in key for key in weights.keys())

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
+from stance.classify.calibration import softmax
 from stance.classify.inputs import INPUT_TEMPLATE, SAID_TEMPLATE, model_input
 from stance.devices import autocast, torch_device, uses_bf16
 from stance.errors import ModelError
@@ -32,12 +33,17 @@ from stance.models.folder import (
     read_transformers_config,
     save_model_folder,
 )
+from stance.models.lora import LoraAdapter
 from stance.records import STANCE_LABELS, Quote, StanceInput, most_probable
 
 logger = logging.getLogger(__name__)
 
 TASK = "stance-classification"
-DEFAULT_MODEL = "stance-minilm"  # the shipped folder in models/
+# The shipped stance models, folders in models/ that `--model` names by these short names.
+FAST_MODEL = "stance-minilm"  # MiniLM: partial weights over the packaged encoder
+MPNET_MODEL = "stance-mpnet"  # MPNet with a LoRA adapter, once trained
+# What `--model` defaults to: the one place to switch the default.
+DEFAULT_MODEL = FAST_MODEL
 NLI_HYPOTHESES = {
     "favor": "{speaker} supports {target}.",
     "against": "{speaker} opposes {target}.",
@@ -47,11 +53,14 @@ NLI_LABELS = ("entailment", "neutral", "contradiction")
 
 @dataclass(frozen=True)
 class StanceConfig:
-    """How a stance model reads its input: the ``config`` section of its folder's record."""
+    """How a stance model reads its input, and the ``temperature`` its logits are divided by
+    before the softmax (fitted by `stance calibrate`; 1 leaves them as trained): the ``config``
+    section of its folder's record."""
 
     template: str = INPUT_TEMPLATE
     max_length: int = 160
     use_context: bool = True
+    temperature: float = 1.0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -105,8 +114,9 @@ class StanceClassifier:
     """A sequence-classification stance model with its tokenizer and `StanceConfig`.
 
     ``base`` records what training started from (a packaged encoder's record, or ``{"name": ...}``),
-    so that a folder built on a packaged encoder stores only the trained tensors. ``precision``
-    applies to inference only (`predict_proba`); training always runs in float32.
+    so that a folder built on a packaged encoder stores only the trained tensors; ``adapter`` is
+    the LoRA adapter merged into ``model`` by training, which the folder then stores instead.
+    ``precision`` applies to inference only (`predict_proba`); training always runs in float32.
     """
 
     def __init__(
@@ -118,11 +128,13 @@ class StanceClassifier:
         *,
         device: str = "auto",
         precision: str = "fp32",
+        adapter: LoraAdapter | None = None,
     ):
         self.model = model.to(torch_device(device))
         self.tokenizer = tokenizer
         self.config = config or StanceConfig()
         self.base = base
+        self.adapter = adapter
         self.bf16 = uses_bf16(precision, self.model.device.type)
 
     @property
@@ -134,12 +146,19 @@ class StanceClassifier:
     def encode_pairs(self, inputs: Sequence[StanceInput]) -> list[tuple[str, str]]:
         return [model_input(item, template=self.config.template, use_context=self.config.use_context) for item in inputs]
 
-    def predict_proba(self, inputs: Sequence[StanceInput], batch_size: int = 32) -> list[dict[str, float]]:
-        """One ``{label: probability}`` per input, in input order."""
-        probabilities = pair_probabilities(
+    def predict_logits(self, inputs: Sequence[StanceInput], batch_size: int = 32) -> list[list[float]]:
+        """One row of logits per input, in input order, in the order of `labels`; before the temperature."""
+        return pair_logits(
             self.model, self.tokenizer, self.encode_pairs(inputs), self.config.max_length, batch_size, bf16=self.bf16
         )
-        return [dict(zip(self.labels, row, strict=True)) for row in probabilities]
+
+    def predict_proba(self, inputs: Sequence[StanceInput], batch_size: int = 32) -> list[dict[str, float]]:
+        """One ``{label: probability}`` per input, in input order: the softmax of the logits
+        divided by ``config.temperature``."""
+        return [
+            dict(zip(self.labels, softmax(row, self.config.temperature), strict=True))
+            for row in self.predict_logits(inputs, batch_size)
+        ]
 
     def predict(self, inputs: Sequence[StanceInput], batch_size: int = 32) -> list[str]:
         return [most_probable(scores) for scores in self.predict_proba(inputs, batch_size)]
@@ -148,7 +167,8 @@ class StanceClassifier:
         """Write the model folder (`stance.models.folder.save_model_folder`) with ``training``,
         the record of how it was trained; returns the folder."""
         save_model_folder(
-            folder, self.model, self.tokenizer, task=TASK, config=self.config.to_dict(), base=self.base, training=training
+            folder, self.model, self.tokenizer, task=TASK, config=self.config.to_dict(), base=self.base,
+            training=training, adapter=self.adapter,
         )
         return Path(folder)
 
@@ -214,7 +234,14 @@ class NliStanceClassifier:
 def pair_probabilities(
     model, tokenizer, pairs: Sequence[tuple[str, str]], max_length: int, batch_size: int, *, bf16: bool = False
 ) -> list[list[float]]:
-    """Softmax outputs for text pairs, batched, under bfloat16 autocast when ``bf16``.
+    """Softmax outputs for text pairs (see `pair_logits`)."""
+    return [softmax(row) for row in pair_logits(model, tokenizer, pairs, max_length, batch_size, bf16=bf16)]
+
+
+def pair_logits(
+    model, tokenizer, pairs: Sequence[tuple[str, str]], max_length: int, batch_size: int, *, bf16: bool = False
+) -> list[list[float]]:
+    """Logits for text pairs, batched, under bfloat16 autocast when ``bf16``.
 
     Pairs are sorted by token length and cut into batches padded to their longest member, so
     short statements don't pay for long ones; results come back in input order.
@@ -235,7 +262,7 @@ def pair_probabilities(
             batch_ids = order[begin : begin + batch_size]
             features = [{key: encoded[key][i] for key in encoded} for i in batch_ids]
             batch = tokenizer.pad(features, padding="longest", return_tensors="pt").to(device)
-            rows = torch.softmax(model(**batch).logits.float(), dim=-1).tolist()
+            rows = model(**batch).logits.float().tolist()
             for i, row in zip(batch_ids, rows, strict=True):
                 out[i] = row
     return out

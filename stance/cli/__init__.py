@@ -17,9 +17,12 @@ from stance.errors import StanceError
 # Importing the command modules registers their commands on `app` / `evaluate_app`.
 from stance.cli import (  # noqa: F401
     analyze,
+    calibrate,
     evaluate_quotes,
     evaluate_speakers,
     evaluate_stance,
+    evaluate_swap,
+    label,
     quotes,
     report,
     train,

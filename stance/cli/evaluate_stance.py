@@ -29,7 +29,8 @@ def evaluate_stance_cli(
     batch_size: int = typer.Option(32, min=1),
     precision: Precision = PrecisionOption,
     by: list[str] = typer.Option(
-        [], "--by", help="Also score each value of this gold column apart (repeatable), e.g. confidence or publisher."
+        [], "--by", help="Also score each value of this gold column apart (repeatable), e.g. publisher. Default: "
+        "confidence, when the gold has it.",
     ),
     bootstrap: int = typer.Option(
         RESAMPLES, min=0, help="Bootstrap resamples for the 95% intervals (0: none). Statements "
@@ -43,9 +44,11 @@ def evaluate_stance_cli(
     output: Path | None = Output,
 ) -> None:
     """Accuracy, macro-F1 with its 95% bootstrap interval, per-label F1 and confusion matrix,
-    overall and per target and dataset; with --compare, the paired difference from other models."""
+    overall and per target, dataset and annotator confidence; with --compare, the paired
+    difference from other models."""
     scores = evaluate_stance_files(
-        gold, model, batch_size=batch_size, precision=precision.value, resamples=bootstrap, by=by, compare=compare
+        gold, model, batch_size=batch_size, precision=precision.value, resamples=bootstrap, by=by or None,
+        compare=compare,
     )
     with output_stream(output) as stream:
         if format is StanceEvaluateFormat.json:

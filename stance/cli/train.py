@@ -10,9 +10,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from stance.classify.models import DEFAULT_MODEL
 from stance.cli.app import app
 from stance.cli.common import Precision
 from stance.evaluation.bootstrap import format_interval
+from stance.labelling import is_label_file
 from stance.training.stance import EpochReport, TrainingArguments, train_stance
 
 DEFAULTS = TrainingArguments()
@@ -42,8 +44,10 @@ def train_cli(
     ),
     output: Path = typer.Option(..., "--output", "-o", help="Model folder to write, e.g. models/NAME.", file_okay=False),
     base_model: str | None = typer.Option(
-        None, help="Start from this folder, models/ name or hub id (a stance model continues training); "
-        "default: the packaged MiniLM encoder.",
+        None, help="Start from a packaged encoder (minilm, mpnet: installed from PyPI, nothing downloaded), a "
+        "folder, models/ name or hub id (a stance model continues training); "
+        f"default: the packaged MiniLM encoder, or the shipped model ({DEFAULT_MODEL}) when DATA holds a file "
+        "written by `stance label`.",
     ),
     validation: list[Path] = typer.Option(
         [], help="Validation files (default: a seeded share of DATA).", exists=True, dir_okay=False
@@ -82,6 +86,19 @@ def train_cli(
         "much less padding, 2.6-3.7x faster per step on the shipped model's mixed data, but it scored lower held out "
         "there (docs/training.md): for trying settings quickly.",
     ),
+    lora_rank: int = typer.Option(
+        DEFAULTS.lora_rank, min=0, help="Train LoRA adapters of this rank (alpha 2x rank) in every encoder layer and "
+        "the head whole, instead of the upper layers; over a packaged encoder the folder stores only those (a few "
+        "MB). 0: no LoRA. Use a learning rate about 10x a full fine-tune's, e.g. 3e-4.",
+    ),
+    speaker_dropout: float = typer.Option(
+        DEFAULTS.speaker_dropout, min=0.0, max=1.0, help="Probability that a training statement is shown with the "
+        "unknown speaker ('someone') instead of its speaker, drawn every epoch: the model must read the statement.",
+    ),
+    resume: bool = typer.Option(
+        False, "--resume", help="Continue an interrupted run from the checkpoint of its last finished epoch in "
+        "OUTPUT/checkpoint (same data and options).",
+    ),
     notes: Path | None = typer.Option(
         None, help="Markdown added to the model card (where the data came from, how it was split).",
         exists=True, dir_okay=False,
@@ -100,8 +117,15 @@ def train_cli(
         seed=seed,
         precision=precision.value,
         group_by_length=group_by_length,
+        lora_rank=lora_rank,
+        speaker_dropout=speaker_dropout,
     )
     console = Console(stderr=True)
+    if base_model is None and any(is_label_file(path) for path in data):
+        # The labelling loop adapts the model that made the suggestions to the user's articles.
+        base_model = DEFAULT_MODEL
+        console.print(f"continuing from the shipped model {DEFAULT_MODEL} (DATA was written by `stance label`; "
+                      "--base-model to start elsewhere)")
     with progress_bars(console) as (bars, progress):
 
         def epoch_done(report: EpochReport) -> None:
@@ -110,11 +134,13 @@ def train_cli(
 
         run = train_stance(
             data, output, args, base_model=base_model, validation=validation, teachers=teacher, unlabelled=unlabelled,
-            evaluate=evaluate, notes=notes, progress=progress, on_epoch=epoch_done,
+            evaluate=evaluate, notes=notes, progress=progress, on_epoch=epoch_done, resume=resume,
         )
     for name, scores in run.evaluations.items():
         console.print(
             f"{name}: accuracy {scores['accuracy']:.3f}, macro-F1 {scores['macro_f1']:.3f} "
             f"(95% interval {format_interval(scores['intervals']['macro_f1'])}; {scores['rows']} rows)"
         )
+    if run.unlabelled_rows:
+        console.print(f"{run.unlabelled_rows} rows without a label ignored")
     console.print(f"saved {run.folder} (kept epoch {run.training.best_epoch})")

@@ -42,8 +42,36 @@ def read_labelled(paths: Sequence[str | Path]) -> list[LabelledStatement]:
     """
     rows: list[LabelledStatement] = []
     for path in map(Path, paths):
-        rows.extend(_read_labelled_file(path))
+        rows.extend(_read_labelled_file(path)[0])
     return rows
+
+
+@dataclass(frozen=True)
+class StatementRows:
+    """What `read_statements` read: the labelled statements, and how many rows it left out for
+    an empty ``label`` (statements `stance label` wrote that nobody has labelled yet)."""
+
+    labelled: list[LabelledStatement]
+    unlabelled: int
+
+
+def read_statements(paths: Sequence[str | Path]) -> StatementRows:
+    """Read labelled statements like `read_labelled`, but leave out and count the rows whose
+    ``label`` is empty instead of stopping at them: a label file is trained on as it is, half
+    filled in. The ``label`` column must still be there; raises `DataError` when no row has a
+    label."""
+    labelled: list[LabelledStatement] = []
+    unlabelled = 0
+    for path in map(Path, paths):
+        rows, skipped = _read_labelled_file(path, skip_unlabelled=True)
+        labelled.extend(rows)
+        unlabelled += skipped
+    if not labelled:
+        raise DataError(
+            f"{', '.join(map(str, paths))}: expected labelled rows, found {unlabelled} rows with an empty label "
+            "and none labelled; fill the `label` column (favor / against / neutral) first"
+        )
+    return StatementRows(labelled, unlabelled)
 
 
 def read_unlabelled(paths: Sequence[str | Path]) -> list[StanceInput]:
@@ -52,13 +80,17 @@ def read_unlabelled(paths: Sequence[str | Path]) -> list[StanceInput]:
     return [_statement_input(row) for path in map(Path, paths) for _, row in _rows(path, UNLABELLED_FIELDS)]
 
 
-def read_column(paths: Sequence[str | Path], name: str) -> list[str | None]:
+def read_column(paths: Sequence[str | Path], name: str, *, optional: bool = False) -> list[str | None]:
     """The values of column ``name`` in the rows `read_labelled` reads from ``paths``, in the same
-    order, as text (None where empty). Raises `DataError` naming a file without the column."""
+    order, as text (None where empty). Raises `DataError` naming a file without the column, unless
+    ``optional``: then that file's rows are None."""
     values = []
     for path in map(Path, paths):
         for _, row in _rows(path, REQUIRED_FIELDS):
             if name not in row:
+                if optional:
+                    values.append(None)
+                    continue
                 raise DataError(f"{path}: expected a column `{name}` to split the scores by, found {sorted(row)}")
             values.append(_optional(str(row[name])) if row[name] is not None else None)
     return values
@@ -74,10 +106,16 @@ def _statement_input(row: dict) -> StanceInput:
     )
 
 
-def _read_labelled_file(path: Path) -> list[LabelledStatement]:
-    statements = []
-    for origin, row in _rows(path, REQUIRED_FIELDS):
-        label = row["label"].strip().lower()
+def _read_labelled_file(path: Path, *, skip_unlabelled: bool = False) -> tuple[list[LabelledStatement], int]:
+    """The labelled statements of one file, and the number of rows left out for an empty label
+    (with ``skip_unlabelled``; otherwise such a row raises `DataError`)."""
+    statements, unlabelled = [], 0
+    rows = _rows(path, UNLABELLED_FIELDS, may_be_empty=("label",)) if skip_unlabelled else _rows(path, REQUIRED_FIELDS)
+    for origin, row in rows:
+        if row["label"] is None or (isinstance(row["label"], str) and not row["label"].strip()):
+            unlabelled += 1
+            continue
+        label = str(row["label"]).strip().lower()
         if label not in STANCE_LABELS:
             raise DataError(f"{origin}: expected a label in {list(STANCE_LABELS)}, found {row['label']!r}")
         statements.append(
@@ -89,12 +127,13 @@ def _read_labelled_file(path: Path) -> list[LabelledStatement]:
                 group=_optional(row.get("group") or row.get("article")),
             )
         )
-    return statements
+    return statements, unlabelled
 
 
-def _rows(path: Path, required: Sequence[str]) -> Iterator[tuple[str, dict]]:
+def _rows(path: Path, required: Sequence[str], *, may_be_empty: Sequence[str] = ()) -> Iterator[tuple[str, dict]]:
     """``(origin, row)`` for every row of a JSONL/CSV file, read with `datasets`; ``origin`` is
-    ``file:line``. Raises `DataError` on an unreadable file, a missing column or an empty field."""
+    ``file:line``. Raises `DataError` on an unreadable file, a missing column (of ``required`` or
+    ``may_be_empty``) or an empty ``required`` field."""
     from datasets import Dataset
 
     if not path.is_file():
@@ -106,10 +145,10 @@ def _rows(path: Path, required: Sequence[str]) -> Iterator[tuple[str, dict]]:
         table = Dataset.from_csv(str(path)) if suffix == ".csv" else Dataset.from_json(str(path))
     except Exception as error:  # datasets/pyarrow raise many kinds on malformed files
         raise DataError(f"{path}: can't read it as {suffix[1:].upper()}: {error}") from None
-    missing = [name for name in required if name not in table.column_names]
+    missing = [name for name in (*required, *may_be_empty) if name not in table.column_names]
     if missing:
         raise DataError(
-            f"{path}: expected the columns {list(required)} (speaker, cue, context, dataset optional), "
+            f"{path}: expected the columns {[*required, *may_be_empty]} (speaker, cue, context, dataset optional), "
             f"found {table.column_names}; add {missing}"
         )
     if not len(table):

@@ -1,7 +1,8 @@
-"""Precision, recall, F1 and label scores: the pure arithmetic every evaluation shares."""
+"""Precision, recall, F1, label scores and calibration error: the pure arithmetic every evaluation shares."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from stance.records import STANCE_LABELS
@@ -44,3 +45,31 @@ def label_scores(gold: Sequence[str], predicted: Sequence[str], labels: Sequence
 def macro_f1(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = STANCE_LABELS) -> float:
     """The mean F1 of the labels present in ``gold``."""
     return label_scores(gold, predicted, labels)["macro_f1"]
+
+
+# Equal-width confidence bins of `expected_calibration_error` (the usual choice since Guo et al., 2017).
+CALIBRATION_BINS = 15
+
+
+def expected_calibration_error(
+    confidences: Sequence[float], correct: Sequence[bool], bins: int = CALIBRATION_BINS
+) -> float:
+    """How far stated confidence is from accuracy: sum over equal-width bins of (0, 1] of
+    ``bin share * |accuracy in bin - mean confidence in bin|`` (0 when there are no rows).
+
+    ``confidences[i]`` is the probability given to the answer ``i``, ``correct[i]`` whether that
+    answer was right. A confidence of exactly ``k / bins`` falls in the bin that it closes.
+    """
+    if len(confidences) != len(correct):
+        raise ValueError(f"expected one correctness per confidence, found {len(correct)} for {len(confidences)}")
+    members: list[list[int]] = [[] for _ in range(bins)]
+    for i, confidence in enumerate(confidences):
+        # The tolerance keeps 0.2 * 15 = 3.0000000000000004 in the bin that 0.2 closes.
+        members[min(max(math.ceil(confidence * bins - 1e-9) - 1, 0), bins - 1)].append(i)
+    error = 0.0
+    for rows in members:
+        if rows:
+            accuracy = sum(bool(correct[i]) for i in rows) / len(rows)
+            mean_confidence = sum(confidences[i] for i in rows) / len(rows)
+            error += len(rows) * abs(accuracy - mean_confidence)
+    return ratio(error, len(confidences))

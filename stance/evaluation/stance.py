@@ -3,7 +3,8 @@
 Gold rows are in the ``../shared/data/stance`` format (``text``, ``target``, ``label``, optional
 ``speaker``, ``context``, ``dataset``), read by `stance.data.statements.read_labelled`. Scores are
 accuracy, macro-F1 over the labels, per-label precision / recall / F1 and the confusion matrix
-(`stance.evaluation.metrics`), overall and per target and per dataset, each with bootstrap
+(`stance.evaluation.metrics`), overall and per target and per dataset, and per annotator
+confidence when the gold has a ``confidence`` column (``SPLIT_COLUMNS``), each with bootstrap
 intervals for accuracy and macro-F1 (`stance.evaluation.bootstrap`). Statements of one article
 (``group``, or ``article``, in the gold rows) are resampled together: they share speakers and
 topics, so resampling them one by one would make the intervals too narrow. Other models can be
@@ -20,6 +21,10 @@ from stance.data.statements import read_column, read_labelled, statement_groups
 from stance.evaluation.bootstrap import CONFIDENCE, RESAMPLES, percentile_interval, resampled_rows
 from stance.evaluation.metrics import label_scores, macro_f1
 from stance.records import STANCE_LABELS
+
+# Gold columns the scores are split by whenever the gold has them (a file without one counts as
+# "—"): the annotators' own confidence in a label (high / low) in the immigration files.
+SPLIT_COLUMNS = ("confidence",)
 
 
 def bootstrap_intervals(
@@ -145,11 +150,16 @@ def evaluate_stance(
         **(columns or {}),
     }
     for name, values in splits.items():
-        groups = defaultdict(list)
-        for i, value in enumerate(values):
-            groups["—" if value is None else value].append(i)
-        report[f"by_{name}"] = {value: scores(rows) for value, rows in sorted(groups.items())}
+        report[f"by_{name}"] = {value: scores(rows) for value, rows in rows_by_value(values).items()}
     return report
+
+
+def rows_by_value(values: Sequence[str | None]) -> dict[str, list[int]]:
+    """The indices of ``values`` by value, sorted by value; None is shown as "—"."""
+    groups = defaultdict(list)
+    for i, value in enumerate(values):
+        groups["—" if value is None else value].append(i)
+    return dict(sorted(groups.items()))
 
 
 def evaluate_stance_files(
@@ -159,21 +169,30 @@ def evaluate_stance_files(
     batch_size: int = 32,
     precision: str = "auto",
     resamples: int = RESAMPLES,
-    by: Sequence[str] = (),
+    by: Sequence[str] | None = None,
     compare: Sequence[str | Path] = (),
 ) -> dict:
     """Load ``model`` (None = shipped default) in ``precision`` and score it on the gold files at
-    ``paths``, also split by the gold columns named in ``by``, and compared with each model named
-    in ``compare`` (loaded the same way; keyed by the name as given)."""
+    ``paths``, also split by the gold columns named in ``by`` (each must be in every file; None:
+    those of ``SPLIT_COLUMNS`` that some file has), and compared with each model named in
+    ``compare`` (loaded the same way; keyed by the name as given)."""
     from stance.classify import load_model
 
     statements = read_labelled(paths)
-    columns = {name: read_column(paths, name) for name in by}
     return evaluate_stance(
         load_model(model, precision=precision),
         statements,
         batch_size=batch_size,
         resamples=resamples,
-        columns=columns,
+        columns=split_columns(paths, by),
         compare={str(name): load_model(name, precision=precision) for name in compare},
     )
+
+
+def split_columns(paths: Sequence[str | Path], by: Sequence[str] | None) -> dict[str, list[str | None]]:
+    """The values, one per gold row, of each column to split the scores by (see
+    `evaluate_stance_files`)."""
+    if by is not None:
+        return {name: read_column(paths, name) for name in by}
+    present = {name: read_column(paths, name, optional=True) for name in SPLIT_COLUMNS}
+    return {name: values for name, values in present.items() if any(value is not None for value in values)}

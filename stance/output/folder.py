@@ -107,12 +107,7 @@ class OutputFolder:
         for document in documents:
             if isinstance(document, Article):
                 if document.id in first_origin:
-                    document = Failure(
-                        document.origin or "",
-                        f"expected a unique document id, found {document.id!r} again (first at "
-                        f"{first_origin[document.id]}); give every document its own id",
-                        document.id,
-                    )
+                    document = repeated_id(document.id, document.origin, first_origin[document.id])
                 else:
                     first_origin[document.id] = document.origin or ""
             if isinstance(document, Failure):
@@ -166,6 +161,16 @@ class OutputFolder:
                 ids.add(document["id"])
                 quotes.write("".join(_quote_lines(document)))
         return ids
+
+
+def repeated_id(document_id: str, origin: str | None, first_origin: str) -> Failure:
+    """The failure of a document whose id an earlier document of the run (at ``first_origin``) has."""
+    return Failure(
+        origin or "",
+        f"expected a unique document id, found {document_id!r} again (first at {first_origin}); "
+        "give every document its own id",
+        document_id,
+    )
 
 
 def write_tables(folder: Path) -> int:

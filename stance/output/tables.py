@@ -7,7 +7,8 @@ the corpus part (the same speaker merged across documents, per target) when it i
 Formats:
 
 - ``table``: per document, the speaker-by-stance table (speaker, role, quotes, favor / against /
-  neutral shares, stance, confidence); with several documents, a corpus table per target.
+  neutral shares, stance, confidence as `stance.aggregate` defines it); with several documents, a
+  corpus table per target.
 - ``jsonl``: one `Analysis.to_dict` object per line.
 - ``json``: one object ``{"documents": [...], "corpus": [{"target", "documents", "speakers"}]}``.
 - ``csv``: one row per speaker per document (`CSV_COLUMNS`).
@@ -30,7 +31,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from stance.aggregate import confidence, merge_corpus
+from stance.aggregate import merge_corpus
 from stance.output.colours import STANCE_COLOURS
 from stance.records import STANCE_LABELS, Analysis, SpeakerStance
 
@@ -217,7 +218,7 @@ def _csv_scores(stance: SpeakerStance) -> list[float | str]:
     return [
         *(round(stance.scores.get(label, 0.0), CSV_DECIMALS) for label in STANCE_LABELS),
         stance.stance,
-        round(confidence(stance), CSV_DECIMALS),
+        "" if stance.confidence is None else round(stance.confidence, CSV_DECIMALS),
     ]
 
 
@@ -251,7 +252,7 @@ def _cells(stance: SpeakerStance, articles: bool) -> list[str]:
         str(stance.quotes),
         *(_share(stance.scores.get(label, 0.0)) for label in STANCE_LABELS),
         stance.stance,
-        _share(confidence(stance)),
+        "" if stance.confidence is None else _share(stance.confidence),
     ]
 
 

@@ -1,6 +1,6 @@
 """Training the project's models: the stance classifier and the quote tagger, through one loop.
 
-``loop`` is the loop both share; ``stance`` and ``tagger`` bring each model's data, batches and
+``loop`` is the loop both share, with ``checkpoints`` for resuming it; ``stance`` and ``tagger`` bring each model's data, batches and
 loss; ``cross_validation`` and ``splits`` are the stance recipe's research tools.
 """
 

@@ -4,8 +4,9 @@ Each model brings what is its own: its trainable parameters in groups with their
 the batches of an epoch, the forward pass and the loss. The loop does the rest the same way for
 both: AdamW, the linear warmup-then-decay schedule of `transformers.get_linear_schedule_with_warmup`,
 bfloat16 autocast of the forward pass where asked, gradient clipping, and a report after every
-step and every epoch. Seeding is `seed_everything`, called before the model is built, so that a
-randomly initialised head is reproducible too.
+step and every epoch, and, when asked, a checkpoint after every epoch (`Checkpointing`) from which
+a crashed run continues as if it had never stopped. Seeding is `seed_everything`, called before
+the model is built, so that a randomly initialised head is reproducible too.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from stance.devices import autocast
 from stance.errors import DataError
+from stance.training.checkpoints import has_checkpoint, read_checkpoint, write_checkpoint
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,22 @@ class EpochSummary:
     seconds: float
 
 
+@dataclass(frozen=True)
+class Checkpointing:
+    """A checkpoint in ``folder`` after every epoch, and whether to resume from the one there.
+
+    ``fingerprint`` says what the run is (data, options): a checkpoint of another run is refused.
+    ``save()`` gives the trainer's own state to keep, as JSON and tensors (e.g. its history and
+    best weights); ``restore(state, tensors)`` takes them back on resume.
+    """
+
+    folder: Path
+    resume: bool = False
+    fingerprint: dict = field(default_factory=dict)
+    save: Callable[[], tuple[dict, dict]] = lambda: ({}, {})
+    restore: Callable[[dict, dict], None] = lambda state, tensors: None
+
+
 def seed_everything(seed: int) -> None:
     """Seed Python's and torch's generators (dropout, head initialisation)."""
     import torch
@@ -83,6 +102,7 @@ def run_loop(
     train_mode: Callable[[Any], None] | None = None,
     on_step: Callable[[StepReport], None] | None = None,
     on_epoch: Callable[[EpochSummary], None] | None = None,
+    checkpointing: Checkpointing | None = None,
 ) -> int:
     """Train ``model`` in place and leave it in eval mode; returns the number of steps taken.
 
@@ -91,6 +111,10 @@ def run_loop(
     ``settings.bf16``) and ``loss(output, batch)`` turns its output into the loss, in float32.
     ``train_mode(model)`` sets dropout at the start of each epoch (default: ``model.train()``).
     ``on_epoch`` may switch the model to eval mode (to validate); the next epoch switches it back.
+    With ``checkpointing``, a checkpoint is written after every epoch (after ``on_epoch``), and a
+    resumed run restores the trainable weights, optimizer, scheduler and random states of the
+    last one and continues with the next epoch. A checkpoint left in the folder by an unfinished
+    run is never overwritten unless resumed: a `DataError` says so.
     """
     import torch
     from transformers import get_linear_schedule_with_warmup
@@ -101,6 +125,17 @@ def run_loop(
     scheduler = get_linear_schedule_with_warmup(optimizer, int(total * settings.warmup_ratio), total)
     device_type = parameters[0].device.type if parameters else "cpu"
     done, epoch = 0, 0
+    if checkpointing is not None and checkpointing.resume:
+        restored = read_checkpoint(
+            checkpointing.folder, model, optimizer, scheduler, fingerprint=checkpointing.fingerprint
+        )
+        done, epoch = restored.done, restored.epoch
+        checkpointing.restore(restored.trainer, restored.trainer_tensors)
+    elif checkpointing is not None and has_checkpoint(checkpointing.folder):
+        raise DataError(
+            f"{checkpointing.folder}: expected no checkpoint for a new run, found one of an unfinished run; "
+            "resume it (--resume) or delete the folder to start over"
+        )
     while done < total:
         epoch += 1
         started = time.monotonic()
@@ -129,5 +164,11 @@ def run_loop(
             raise DataError(f"expected batches to train on in epoch {epoch}, found none")
         if on_epoch:
             on_epoch(EpochSummary(epoch, len(losses), sum(losses) / len(losses), time.monotonic() - started))
+        if checkpointing is not None:
+            trainer, trainer_tensors = checkpointing.save()
+            write_checkpoint(
+                checkpointing.folder, model, optimizer, scheduler, epoch=epoch, done=done,
+                fingerprint=checkpointing.fingerprint, trainer=trainer, trainer_tensors=trainer_tensors,
+            )
     model.eval()
     return done

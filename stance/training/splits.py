@@ -1,19 +1,22 @@
 """The train / held-out splits the shipped stance model is trained and scored on.
 
-    python -m stance.training.splits ../shared/data/stance runs/stance-splits
+    python -m stance.training.splits ../shared/data/stance runs/stance-splits-v2 [--other-target-rows 1500]
 
 Reads the shared stance corpora by path and writes, OUTSIDE the repository's tracked files:
 
-- ``immigration_train.jsonl``: the immigration statements not held out;
+- ``immigration_train.jsonl``: the immigration statements not held out, from every labelled
+  immigration file (``IMMIGRATION_FILES``: PolNeAR articles and both sets of stored pages);
 - ``multitarget_train.jsonl``: the GWSD rows not held out + a seeded sample of
-  ``OTHER_TARGET_ROWS`` SemEval-2016 / VAST rows (all of them would triple training time on 2
-  CPU cores for little gain on news statements);
+  ``--other-target-rows`` (default ``OTHER_TARGET_ROWS``) SemEval-2016 / VAST rows (all of them
+  would triple training time on 2 CPU cores for little gain on news statements);
 - ``immigration_test.jsonl``: the immigration statements held out BY ARTICLE (PolNeAR:
-  ``article``; stored pages: ``source_url``) — no article has statements on both sides — plus
-  all of ``immigration_dev.jsonl`` (PolNeAR's own dev articles, never in train);
+  ``article``; stored pages: ``source_url``, see `page_key`) — no article or page has statements
+  on both sides, whichever file its statements are in — plus all of ``immigration_dev.jsonl``
+  (PolNeAR's own dev articles, never in train);
 - ``immigration_fit.jsonl`` / ``immigration_val.jsonl``: ``immigration_train.jsonl`` cut again by
-  article (sha256 of ``"val:" + article`` mod 10 == 0 is validation), so the shipped model can list
-  the immigration rows twice for weight without a validation row also being a training row;
+  article or page (sha256 of ``"val:" + unit`` mod 10 == 0 is validation, `validation`), so the
+  shipped model can list the immigration rows twice for weight without a validation row also
+  being a training row, and calibration fits its temperature on articles it never trained on;
 - ``gwsd_test.jsonl``: the GWSD rows of the held-out annotation groups (the ``gwsd-<a>_<b>`` id
   prefix);
 - ``immigration_unlabelled.jsonl``: the other attributions of the PolNeAR articles in
@@ -26,8 +29,9 @@ Reads the shared stance corpora by path and writes, OUTSIDE the repository's tra
   immigration (``IMMIGRATION_WORDS``), in the same form, plus ``source`` and ``kind``.
 
 Every immigration row gets a ``group`` field, its article (PolNeAR ``article`` or the page's
-``source_url``): `stance evaluate stance` resamples an article's statements together for its
-bootstrap intervals. GWSD rows have no article, so they are resampled one by one.
+``source_url`` without a page number, `page_key`): `stance evaluate stance` resamples an
+article's statements together for its bootstrap intervals. GWSD rows have no article, so they
+are resampled one by one.
 
 A group is held out when the sha256 of its key falls in the lowest ``HELD_OUT_PERCENT`` of the
 range, so the split depends only on the keys, not on file order or a random generator. The
@@ -42,7 +46,9 @@ import hashlib
 import json
 import random
 import re
+from collections import Counter
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from stance.classify.inputs import stance_input
 from stance.data.polnear import GoldArticle, read_polnear
@@ -50,6 +56,14 @@ from stance.records import Quote
 
 HELD_OUT_PERCENT = 20
 OTHER_TARGET_ROWS = 1500
+# The labelled immigration statements split by article or page: PolNeAR (``article``), then the
+# two sets of stored news pages (``source_url``).
+IMMIGRATION_FILES = ("immigration_train.jsonl", "immigration_pages_train.jsonl", "immigration_pages2_train.jsonl")
+# PolNeAR's own dev articles: held out whole.
+IMMIGRATION_DEV_FILE = "immigration_dev.jsonl"
+# The query parameter that numbers the pages of one article split over several web pages
+# (``arizona-showdown?page=0,0`` and ``?page=0,1`` in the stored pages are one article).
+PAGE_NUMBER_PARAMETER = "page"
 SAMPLE_SEED = 13
 # The target the immigration statements are labelled for.
 TARGET = "immigration enforcement"
@@ -74,14 +88,24 @@ def validation(unit: str) -> bool:
 
 
 def group_key(row: dict) -> str:
-    """The unit a split must not cut: the source article, or the GWSD annotation group."""
+    """The unit a split must not cut: the source article or page, or the GWSD annotation group."""
     if row.get("article"):
         return "article:" + row["article"]
     if row.get("source_url"):
-        return "url:" + row["source_url"]
+        return "url:" + page_key(row["source_url"])
     if row["dataset"] == "gwsd":
         return "gwsd:" + "_".join(row["id"].split("_")[:2])
     return "row:" + row["id"]
+
+
+def page_key(url: str) -> str:
+    """The article a stored page's ``url`` shows: the url without its page number, so the pages of
+    one article fall on one side. Anything else stays as written, so that the statements of the
+    pages stored before keep the side they had."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(name, value) for name, value in query if name != PAGE_NUMBER_PARAMETER]
+    return url if len(kept) == len(query) else urlunsplit(parts._replace(query=urlencode(kept)))
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -90,10 +114,10 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
-def make_splits(data_dir: Path) -> dict[str, list[dict]]:
+def make_splits(data_dir: Path, other_target_rows: int = OTHER_TARGET_ROWS) -> dict[str, list[dict]]:
     """The labelled split files of the module docstring, by file name, from the shared stance
-    corpora in ``data_dir``."""
-    immigration = read_jsonl(data_dir / "immigration_train.jsonl") + read_jsonl(data_dir / "immigration_pages_train.jsonl")
+    corpora in ``data_dir``; ``other_target_rows`` SemEval / VAST rows are sampled for training."""
+    immigration = [row for name in IMMIGRATION_FILES for row in read_jsonl(data_dir / name)]
     multitarget = read_jsonl(data_dir / "multitarget_train.jsonl")
     names = (
         "immigration_train.jsonl", "multitarget_train.jsonl", "immigration_test.jsonl", "gwsd_test.jsonl",
@@ -102,21 +126,28 @@ def make_splits(data_dir: Path) -> dict[str, list[dict]]:
     splits: dict[str, list[dict]] = {name: [] for name in names}
     for row in immigration:
         splits["immigration_test.jsonl" if held_out(group_key(row)) else "immigration_train.jsonl"].append(row)
-    splits["immigration_test.jsonl"] += read_jsonl(data_dir / "immigration_dev.jsonl")
+    splits["immigration_test.jsonl"] += read_jsonl(data_dir / IMMIGRATION_DEV_FILE)
     for row in splits["immigration_train.jsonl"]:
-        unit = row.get("article") or row.get("source_url") or row["id"]
-        splits["immigration_val.jsonl" if validation(unit) else "immigration_fit.jsonl"].append(row)
+        splits["immigration_val.jsonl" if validation(validation_unit(row)) else "immigration_fit.jsonl"].append(row)
     gwsd = [row for row in multitarget if row["dataset"] == "gwsd"]
     others = [row for row in multitarget if row["dataset"] != "gwsd"]
     for row in gwsd:
         splits["gwsd_test.jsonl" if held_out(group_key(row)) else "multitarget_train.jsonl"].append(row)
-    splits["multitarget_train.jsonl"] += random.Random(SAMPLE_SEED).sample(others, min(OTHER_TARGET_ROWS, len(others)))
+    splits["multitarget_train.jsonl"] += random.Random(SAMPLE_SEED).sample(others, min(other_target_rows, len(others)))
     return {name: [_with_article_group(row) for row in rows] for name, rows in splits.items()}
 
 
+def validation_unit(row: dict) -> str:
+    """What `validation` is asked about for a training row: its article, or its page (`page_key`)."""
+    if row.get("article"):
+        return row["article"]
+    return page_key(row["source_url"]) if row.get("source_url") else row["id"]
+
+
 def _with_article_group(row: dict) -> dict:
-    article = row.get("article") or row.get("source_url")
-    return {**row, "group": article} if article else row
+    if row.get("article"):
+        return {**row, "group": row["article"]}
+    return {**row, "group": page_key(row["source_url"])} if row.get("source_url") else row
 
 
 def unlabelled_attributions(polnear_path: Path, fit: list[dict]) -> list[dict]:
@@ -182,11 +213,14 @@ def attribution_statements(article: GoldArticle) -> list[dict]:
     return rows
 
 
-def write_splits(data_dir: str | Path, out_dir: str | Path) -> dict[Path, int]:
-    """Write every split file of the module docstring to ``out_dir``; returns each file's rows."""
+def write_splits(
+    data_dir: str | Path, out_dir: str | Path, other_target_rows: int = OTHER_TARGET_ROWS
+) -> dict[Path, Counter]:
+    """Write every split file of the module docstring to ``out_dir``; returns each file's rows by
+    ``dataset`` (``"unlabelled"`` for the PolNeAR attributions without a label)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    splits = make_splits(Path(data_dir))
+    splits = make_splits(Path(data_dir), other_target_rows)
     polnear = Path(data_dir).parent / "polnear" / "train.jsonl"
     labelled = {row["id"] for rows in splits.values() for row in rows}
     splits["immigration_unlabelled.jsonl"] = unlabelled_attributions(polnear, splits["immigration_fit.jsonl"])
@@ -195,7 +229,7 @@ def write_splits(data_dir: str | Path, out_dir: str | Path) -> dict[Path, int]:
     for name, rows in splits.items():
         with (out / name).open("w", encoding="utf-8") as stream:
             stream.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-        written[out / name] = len(rows)
+        written[out / name] = Counter(row.get("dataset", "unlabelled") for row in rows)
     return written
 
 
@@ -203,9 +237,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir", type=Path, help="The shared stance corpora, e.g. ../shared/data/stance.")
     parser.add_argument("out_dir", type=Path, help="Folder for the split files (outside the tracked files).")
+    parser.add_argument(
+        "--other-target-rows", type=int, default=OTHER_TARGET_ROWS,
+        help=f"SemEval-2016 / VAST rows sampled into multitarget_train.jsonl (default {OTHER_TARGET_ROWS}).",
+    )
     args = parser.parse_args(argv)
-    for path, rows in write_splits(args.data_dir, args.out_dir).items():
-        print(f"{path}: {rows} rows")
+    for path, datasets in write_splits(args.data_dir, args.out_dir, args.other_target_rows).items():
+        parts = ", ".join(f"{name} {count}" for name, count in sorted(datasets.items()))
+        print(f"{path}: {sum(datasets.values())} rows ({parts})")
 
 
 if __name__ == "__main__":

