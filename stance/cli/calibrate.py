@@ -58,7 +58,7 @@ def calibrate_cli(
         console = console_for(stream)
         console.print(calibration_table(calibration))
         verb = "left unchanged (--dry-run)" if dry_run else "written"
-        console.print(f"temperature {calibration.temperature:.3f}: {model_folder}/stance_config.json {verb}")
+        console.print(f"temperature {calibration.temperature:.3f}: {model_folder}/stance_config.json {verb}", soft_wrap=True)
 
 
 def calibration_table(calibration: Calibration) -> Table:

@@ -120,7 +120,7 @@ def train_cli(
         lora_rank=lora_rank,
         speaker_dropout=speaker_dropout,
     )
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)  # a path in a message stays on one line
     if base_model is None and any(is_label_file(path) for path in data):
         # The labelling loop adapts the model that made the suggestions to the user's articles.
         base_model = DEFAULT_MODEL

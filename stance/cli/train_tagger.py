@@ -67,7 +67,7 @@ def train_tagger_cli(
             precision=precision,
         ),
     )
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)  # a path in a message stays on one line
     with progress_bars(console) as (_, progress):
         run = train_tagger(args, evaluate=evaluate, progress=progress)
     console.print(f"saved {run.folder} in {run.record['steps']} steps (model card: {run.folder / 'README.md'})")
