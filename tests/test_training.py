@@ -11,6 +11,7 @@ from conftest import TINY_STANCE_EXAMPLE
 from typer.testing import CliRunner
 
 from stance.classify import StanceClassifier, load_model
+from stance.classify.inputs import UNKNOWN_SPEAKER, with_speaker
 from stance.cli import app
 from stance.data.statements import read_labelled, read_unlabelled
 from stance.errors import DataError, ModelError
@@ -324,19 +325,26 @@ def test_training_resume_without_a_checkpoint_says_so(tmp_path, tiny_encoder_dir
         fit_stance(rows, TINY_ARGS, base_model=tiny_encoder_dir, checkpoints=tmp_path / "none", resume=True)
 
 
-def test_training_speaker_dropout_hides_the_drawn_share_of_speakers():
-    from stance.training.batches import speaker_dropped
+def test_training_speaker_substitution_draws_the_shares_of_unknown_and_named_speakers():
+    from stance.training.batches import substitute_speakers
 
-    drawn = speaker_dropped(4000, 0.3, seed=13, epoch=1)
-    assert 0.28 <= sum(drawn) / len(drawn) <= 0.32
-    assert drawn == speaker_dropped(4000, 0.3, seed=13, epoch=1) != speaker_dropped(4000, 0.3, seed=13, epoch=2)
-    assert not any(speaker_dropped(50, 0.0, seed=13, epoch=1)) and all(speaker_dropped(50, 1.0, seed=13, epoch=1))
+    named = ("Democrats", "Republicans")
+    drawn = substitute_speakers(4000, seed=13, epoch=1, dropout=0.3, swap=0.2, named=named)
+    assert 0.28 <= drawn.count(UNKNOWN_SPEAKER) / len(drawn) <= 0.32
+    assert 0.08 <= drawn.count("Democrats") / len(drawn) <= 0.12 and 0.08 <= drawn.count("Republicans") / len(drawn) <= 0.12
+    assert drawn == substitute_speakers(4000, seed=13, epoch=1, dropout=0.3, swap=0.2, named=named)
+    assert drawn != substitute_speakers(4000, seed=13, epoch=2, dropout=0.3, swap=0.2, named=named)
+    assert substitute_speakers(50, seed=13, epoch=1) == [None] * 50
+    assert substitute_speakers(50, seed=13, epoch=1, dropout=1.0) == [UNKNOWN_SPEAKER] * 50
+    with pytest.raises(ValueError, match="over 1"):
+        substitute_speakers(5, seed=13, epoch=1, dropout=0.6, swap=0.6, named=named)
 
 
 def test_training_speaker_dropout_one_trains_as_if_no_speaker_were_known(tiny_encoder_dir):
     rows = read_labelled([TINY_STANCE_EXAMPLE])
     assert sum(row.input.speaker is not None for row in rows) >= 10
-    anonymous = [replace(row, input=replace(row.input, speaker=None)) for row in rows]
+    # The unknown speaker replaces the speaker wherever the model reads it, context included.
+    anonymous = [replace(row, input=with_speaker(row.input, UNKNOWN_SPEAKER)) for row in rows]
     args = TrainingArguments(epochs=1, batch_size=8, max_length=48, frozen_layers=0)
     dropped = fit_stance(rows, replace(args, speaker_dropout=1.0), base_model=tiny_encoder_dir, validation=[])
     unknown = fit_stance(anonymous, args, base_model=tiny_encoder_dir, validation=[])
@@ -346,17 +354,37 @@ def test_training_speaker_dropout_one_trains_as_if_no_speaker_were_known(tiny_en
     assert dropped.classifier.predict_proba(inputs) != shown.classifier.predict_proba(inputs)
 
 
+def test_training_speaker_swap_one_trains_as_if_the_swapped_speaker_had_said_everything(tiny_encoder_dir, monkeypatch):
+    import stance.training.stance as training
+
+    monkeypatch.setattr(training, "SWAP_SPEAKERS", ("Republicans",))
+    rows = read_labelled([TINY_STANCE_EXAMPLE])
+    args = TrainingArguments(epochs=1, batch_size=8, max_length=48, frozen_layers=0)
+    swapped = fit_stance(rows, replace(args, speaker_swap=1.0), base_model=tiny_encoder_dir, validation=[])
+    republican = [replace(row, input=with_speaker(row.input, "Republicans")) for row in rows]
+    said = fit_stance(republican, args, base_model=tiny_encoder_dir, validation=[])
+    inputs = [row.input for row in rows]
+    assert swapped.classifier.predict_proba(inputs) == said.classifier.predict_proba(inputs)
+
+
+def test_training_cli_refuses_speaker_shares_over_one(tmp_path):
+    result = CliRunner().invoke(app, ["train", str(TINY_STANCE_EXAMPLE), "--output", str(tmp_path / "out"),
+                                      "--speaker-dropout", "0.6", "--speaker-swap", "0.6"])  # fmt: skip
+    assert result.exit_code == 2 and "--speaker-swap" in result.output
+
+
 def test_training_cli_lora_speaker_dropout_and_resume(tmp_path, packaged_tiny_encoder):
     output = tmp_path / "models" / "tiny-lora"
     words = ["train", str(TINY_STANCE_EXAMPLE), "--output", str(output), "--base-model", packaged_tiny_encoder.key,
-             "--epochs", "1", "--batch-size", "8", "--max-length", "48", "--lora-rank", "2", "--speaker-dropout", "0.25"]
+             "--epochs", "1", "--batch-size", "8", "--max-length", "48", "--lora-rank", "2", "--speaker-dropout", "0.25",
+             "--speaker-swap", "0.25"]
     result = CliRunner().invoke(app, [*words, "--resume"])
     assert isinstance(result.exception, DataError) and "expected a checkpoint to resume from" in str(result.exception)
     result = CliRunner().invoke(app, words)
     assert result.exit_code == 0, result.output
     config = json.loads((output / "stance_config.json").read_text())
     assert config["weights"]["stored"] == "lora" and config["base"]["package"] == packaged_tiny_encoder.package
-    assert config["training"]["command"].endswith("--lora-rank 2 --speaker-dropout 0.25")
+    assert config["training"]["command"].endswith("--lora-rank 2 --speaker-dropout 0.25 --speaker-swap 0.25")
     assert not (output / "checkpoint").exists()  # removed once the model is saved
     card = (output / "README.md").read_text(encoding="utf-8")
     assert "`adapter_model.safetensors` (lora; sha256" in card and "LoRA adapter (rank 2)" in card

@@ -3,11 +3,14 @@
 `stance_input` takes a quote of an article (its speaker, cue and the paragraph around it);
 `model_input` writes one `StanceInput` as the text pair every stance model reads, following the
 model's own template. `describe_input` shows that pair with placeholders, for model cards.
+`with_speaker` puts a statement in another speaker's mouth, for training and for the party check.
 """
 
 from __future__ import annotations
 
 import re
+
+from dataclasses import replace
 
 from stance.records import Quote, StanceInput
 
@@ -69,3 +72,16 @@ def _paragraph_around(text: str, start: int, end: int) -> str | None:
     stop = min(len(text) if stop < 0 else stop, end + CONTEXT_CHARS)
     context = re.sub(r"\s+", " ", text[begin:stop]).strip()
     return context or None
+
+
+def with_speaker(item: StanceInput, speaker: str) -> StanceInput:
+    """``item`` as if ``speaker`` had said it: the speaker field, and every whole-word occurrence of
+    the original speaker in the context (also with its first letter capitalized, as at the start
+    of a sentence: "the ACLU" / "The ACLU"), become ``speaker``."""
+    context = item.context
+    if item.speaker and context:
+        original = item.speaker
+        names = {original, original[:1].upper() + original[1:]}
+        pattern = r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?!\w)"
+        context = re.sub(pattern, lambda _: speaker, context)
+    return replace(item, speaker=speaker, context=context)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from stance.classify.calibration import softmax
 from stance.classify.inputs import INPUT_TEMPLATE, SAID_TEMPLATE, model_input
-from stance.devices import autocast, torch_device, uses_bf16
+from stance.devices import autocast, bucketed, torch_device, uses_bf16
 from stance.errors import ModelError
 from stance.models.folder import (
     find_model_folder,
@@ -261,8 +261,9 @@ def pair_logits(
         for begin in range(0, len(order), batch_size):
             batch_ids = order[begin : begin + batch_size]
             features = [{key: encoded[key][i] for key in encoded} for i in batch_ids]
-            batch = tokenizer.pad(features, padding="longest", return_tensors="pt").to(device)
-            rows = model(**batch).logits.float().tolist()
+            batch = tokenizer.pad(features, padding="longest", return_tensors="pt")
+            batch = bucketed(batch, {"input_ids": tokenizer.pad_token_id}, max_length)
+            rows = model(**{k: v.to(device) for k, v in batch.items()}).logits[: len(batch_ids)].float().tolist()
             for i, row in zip(batch_ids, rows, strict=True):
                 out[i] = row
     return out

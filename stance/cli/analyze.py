@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from stance.cli.app import app
-from stance.cli.batch import analyze_to_folder
+from stance.cli.batch import analyze_on_ray, analyze_to_folder
 from stance.cli.common import (
     Fast,
     Glob,
@@ -25,11 +25,17 @@ from stance.cli.common import (
     console_for,
     output_stream,
 )
+from stance.batch_ray import RayOptions, StanceSpec
 from stance.errors import EXIT_SOME_FAILED
 from stance.pipeline import Pipeline
 from stance.reading import ReadOptions, read_documents
 from stance.records import DEFAULT_TARGET, Failure
 from stance.output.tables import AnalysisWriter, OutputFormat
+
+
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
 
 
 class Device(str, Enum):
@@ -40,7 +46,7 @@ class Device(str, Enum):
 
 @app.command("analyze")
 def analyze_cli(
-    paths: list[Path] = Inputs,
+    paths: list[str] = Inputs,
     target: str = typer.Option(
         DEFAULT_TARGET, "--target", "-t", help='Stance toward what; a .jsonl row\'s own "target" wins.'
     ),
@@ -52,16 +58,25 @@ def analyze_cli(
     batch_size: int = typer.Option(32, "--batch-size", min=1, help="Quotes per forward pass."),
     device: Device = typer.Option(Device.auto, "--device", help="Where the model runs."),
     precision: Precision = PrecisionOption,
-    output_dir: Path | None = typer.Option(
+    output_dir: str | None = typer.Option(
         None,
         "--output-dir",
-        file_okay=False,
         help="Batch mode: write articles.jsonl, quotes.jsonl, speakers.csv, corpus.csv and "
-        "failures.jsonl here (see docs/batch.md).",
+        "failures.jsonl here (see docs/batch.md); with --engine ray also s3://, gs:// URIs.",
     ),
     resume: bool = typer.Option(False, "--resume", help="Finish an interrupted --output-dir run."),
     workers: int = typer.Option(
-        0, "--workers", min=0, help="With --output-dir: extract quotes in this many processes."
+        0,
+        "--workers",
+        min=0,
+        help="With --output-dir: extract quotes in this many processes; with --engine ray, this many "
+        "Ray actors (0: one per CPU, or per GPU).",
+    ),
+    engine: Engine = typer.Option(
+        Engine.local, "--engine", help="With --output-dir: run here, or on Ray Data (see docs/scale.md)."
+    ),
+    ray_address: str | None = typer.Option(
+        None, "--ray-address", help="With --engine ray: join this Ray cluster (default: a Ray on this machine)."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="With --output-dir: no progress bar or summary."),
     glob: str | None = Glob,
@@ -73,9 +88,21 @@ def analyze_cli(
     fast: bool = Fast,
 ) -> None:
     """Classify every speaker's stance toward a target: favor, against or neutral."""
-    if output_dir is None and (resume or workers):
-        raise typer.BadParameter("--resume and --workers need --output-dir")
+    if output_dir is None and (resume or workers or engine is Engine.ray):
+        raise typer.BadParameter("--resume, --workers and --engine ray need --output-dir")
+    if ray_address and engine is not Engine.ray:
+        raise typer.BadParameter("--ray-address needs --engine ray")
     options = ReadOptions(glob, id_field, text_field, target_field, max_chars, stdin_format.value)
+    if engine is Engine.ray:
+        if resume:
+            raise typer.BadParameter("--resume needs --engine local (it finishes a folder written by either engine)")
+        # Each Ray actor loads the model; run_batch_ray checks that it exists before starting them.
+        spec = StanceSpec(model, device=device.value, precision=precision.value, batch_size=batch_size, fast=fast)
+        analyze_on_ray(
+            paths, spec, output_dir, options=options, target=target,
+            ray_options=RayOptions(address=ray_address, workers=workers), quiet=quiet,
+        )  # fmt: skip
+        return
     # The model is loaded before any document is read, so a bad --model fails at once.
     pipeline = Pipeline(model, device=device.value, precision=precision.value, batch_size=batch_size, fast=fast)
     if output_dir is not None:

@@ -95,6 +95,11 @@ def train_cli(
         DEFAULTS.speaker_dropout, min=0.0, max=1.0, help="Probability that a training statement is shown with the "
         "unknown speaker ('someone') instead of its speaker, drawn every epoch: the model must read the statement.",
     ),
+    speaker_swap: float = typer.Option(
+        DEFAULTS.speaker_swap, min=0.0, max=1.0, help="Probability that a training statement is shown as said by a "
+        "named speaker of either camp (Democrats, Republicans, advocacy groups) instead, drawn every epoch: the "
+        "party cannot stand in for the reading. Dropout plus swap is at most 1.",
+    ),
     resume: bool = typer.Option(
         False, "--resume", help="Continue an interrupted run from the checkpoint of its last finished epoch in "
         "OUTPUT/checkpoint (same data and options).",
@@ -105,6 +110,9 @@ def train_cli(
     ),
 ) -> None:
     """Fine-tune a stance model; prints validation macro-F1 per epoch and writes a model card."""
+    if speaker_dropout + speaker_swap > 1:
+        raise typer.BadParameter(f"with --speaker-dropout {speaker_dropout} it can be at most {1 - speaker_dropout:g}",
+                                 param_hint="--speaker-swap")  # fmt: skip
     args = TrainingArguments(
         epochs=epochs,
         batch_size=batch_size,
@@ -119,6 +127,7 @@ def train_cli(
         group_by_length=group_by_length,
         lora_rank=lora_rank,
         speaker_dropout=speaker_dropout,
+        speaker_swap=speaker_swap,
     )
     console = Console(stderr=True, soft_wrap=True)  # a path in a message stays on one line
     if base_model is None and any(is_label_file(path) for path in data):

@@ -21,16 +21,15 @@ toward favor when a conservative says it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
+from stance.classify.inputs import with_speaker
 from stance.data.statements import LabelledStatement, read_labelled, statement_groups
 from stance.errors import DataError
 from stance.evaluation.bootstrap import CONFIDENCE, RESAMPLES, percentile_interval, resampled_rows
 from stance.evaluation.stance import rows_by_value
-from stance.records import StanceInput, most_probable
+from stance.records import most_probable
 
 # (liberal camp, conservative camp): speakers of the same kind on both sides, so the only
 # difference is the camp. Add a pair here to check it everywhere.
@@ -44,19 +43,6 @@ CAMP_PAIRS: tuple[tuple[str, str], ...] = (
 def pair_name(pair: tuple[str, str]) -> str:
     """How a pair is keyed in the report and shown: ``"Democratic leaders <-> Republican leaders"``."""
     return f"{pair[0]} <-> {pair[1]}"
-
-
-def with_speaker(item: StanceInput, speaker: str) -> StanceInput:
-    """``item`` as if ``speaker`` had said it: the speaker field, and every whole-word occurrence of
-    the original speaker in the context (also with its first letter capitalized, as at the start
-    of a sentence: "the ACLU" / "The ACLU"), become ``speaker``."""
-    context = item.context
-    if item.speaker and context:
-        original = item.speaker
-        names = {original, original[:1].upper() + original[1:]}
-        pattern = r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?!\w)"
-        context = re.sub(pattern, lambda _: speaker, context)
-    return replace(item, speaker=speaker, context=context)
 
 
 def speaker_swap(

@@ -28,7 +28,7 @@ from typing import Literal
 
 import numpy as np
 
-from stance.devices import cpu_has_bf16_units
+from stance.devices import bucketed, cpu_has_bf16_units
 from stance.errors import ModelError
 from stance.models.encoders import DEFAULT_ENCODER
 from stance.models.folder import (
@@ -315,7 +315,11 @@ class QuoteTagger:
             for batch_start in range(0, len(jobs), self.config.batch_size):
                 batch = jobs[batch_start : batch_start + self.config.batch_size]
                 ids, mask = self.window_inputs([encoded[i][0][start:end] for i, start, end in batch])
-                logits = self.model(input_ids=ids, attention_mask=mask).logits.float()
+                inputs = bucketed(
+                    {"input_ids": ids, "attention_mask": mask}, {"input_ids": self.tokenizer.pad_token_id},
+                    self.config.max_length,
+                )  # fmt: skip
+                logits = self.model(**inputs).logits.float()
                 predicted = logits.view(*logits.shape[:2], *shape).softmax(-1).numpy()
                 for row, (index, start, end) in enumerate(batch):
                     positions = np.arange(end - start)

@@ -1,4 +1,4 @@
-"""What an epoch of stance training shows the model: its batches, and whose speakers are hidden.
+"""What an epoch of stance training shows the model: its batches, and who each statement is said by.
 
 Both are drawn from generators seeded by the run's seed and the epoch, not from global state, so
 that an epoch is the same whether the run went straight through or was resumed before it.
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+
+from stance.classify.inputs import UNKNOWN_SPEAKER
 
 # With group_by_length, rows are sorted by length within pools of this many batches (as in
 # transformers' length-grouped sampler): large enough to group well, small enough to stay random.
@@ -36,11 +38,22 @@ def training_batches(lengths: Sequence[int], batch_size: int, seed: int, *, grou
     return batches
 
 
-def speaker_dropped(count: int, probability: float, seed: int, epoch: int) -> list[bool]:
-    """Which of ``count`` training rows are shown with the unknown-speaker word in ``epoch``:
-    each with ``probability``, drawn from a generator of its own seeded by ``seed`` and
-    ``epoch`` (so that a resumed run draws the same)."""
-    if probability <= 0:
-        return [False] * count
+def substitute_speakers(
+    count: int, seed: int, epoch: int, *, dropout: float = 0.0, swap: float = 0.0, named: Sequence[str] = ()
+) -> list[str | None]:
+    """Who each of ``count`` training rows is shown as said by in ``epoch``: ``None`` (its own
+    speaker), the unknown speaker `UNKNOWN_SPEAKER` with probability ``dropout``, or one of
+    ``named`` (drawn uniformly) with probability ``swap``. Drawn from a generator of its own seeded
+    by ``seed`` and ``epoch``, so that a resumed run draws the same."""
+    if dropout + swap > 1:
+        raise ValueError(f"speaker dropout and swap are probabilities of one draw; {dropout} + {swap} is over 1")
+    if swap and not named:
+        raise ValueError("a speaker swap needs named speakers to swap in")
+    if dropout <= 0 and swap <= 0:
+        return [None] * count
     draw = random.Random(f"speaker-dropout {seed} {epoch}")
-    return [draw.random() < probability for _ in range(count)]
+    shown: list[str | None] = []
+    for _ in range(count):
+        chance = draw.random()
+        shown.append(UNKNOWN_SPEAKER if chance < dropout else draw.choice(named) if chance < dropout + swap else None)
+    return shown

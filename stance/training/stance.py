@@ -12,8 +12,9 @@ packaged encoder by its short name (``mpnet``), a stance model folder (to contin
 e.g. the shipped default) or any other local folder or hub id of an encoder, which is then saved
 whole. With ``lora_rank``, LoRA adapters are trained instead of the upper layers
 (`stance.models.lora`), and a folder over a packaged encoder stores only the adapter and head.
-With ``speaker_dropout``, a share of the training statements is shown with the unknown-speaker
-word, so that the model must read the statement rather than guess from the speaker.
+With ``speaker_dropout`` and ``speaker_swap``, a share of the training statements is shown as
+said by the unknown speaker or by a named speaker of either camp (`SWAP_SPEAKERS`), wherever the
+model reads the speaker, so that it must read the statement rather than guess from the party.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from stance.classify.inputs import describe_input
+from stance.classify.inputs import describe_input, with_speaker
 from stance.classify.models import TASK, StanceClassifier, StanceConfig, load_model, resolve_model
 from stance.data.statements import LabelledStatement, read_labelled, read_statements, read_unlabelled, split_validation
 from stance.devices import uses_bf16
@@ -47,13 +48,24 @@ from stance.models.folder import (
 )
 from stance.models.lora import LoraSettings, merge_trained, with_lora
 from stance.records import STANCE_LABELS, StanceInput
-from stance.training.batches import speaker_dropped, training_batches
+from stance.training.batches import substitute_speakers, training_batches
 from stance.training.loop import Checkpointing, EpochSummary, LoopSettings, StepReport, run_loop, seed_everything
 
 logger = logging.getLogger(__name__)
 
 # The folder inside the output folder where a run keeps its checkpoint until the model is saved.
 CHECKPOINT_DIR = "checkpoint"
+# Who a statement is put in the mouth of with ``speaker_swap``: parties, politicians and groups of
+# both camps, of the kinds news quotes. None of them is a side of the party check's pairs
+# (`stance.evaluation.speaker_swap.CAMP_PAIRS`), so that the check measures what was not trained.
+SWAP_SPEAKERS = (
+    "Democrats", "Republicans", "the Democratic Party", "the Republican Party",
+    "House Speaker Nancy Pelosi", "Senate Majority Leader Mitch McConnell", "Sen. Bernie Sanders", "Sen. Marco Rubio",
+    "Gov. Gavin Newsom", "Gov. Greg Abbott", "President Barack Obama", "President Donald Trump",
+    "the Center for American Progress", "the Federation for American Immigration Reform",
+    "the Sierra Club", "the American Petroleum Institute", "Planned Parenthood", "the National Rifle Association",
+    "progressive activists", "conservative activists",
+)  # fmt: skip
 
 # progress(phase, done, total): phase is "epoch N" while training.
 Progress = Callable[[str, int, int], None]
@@ -92,8 +104,12 @@ class TrainingArguments:
     # about ten times a full fine-tune's (3e-4).
     lora_rank: int = 0
     # The probability that a training statement is shown with the unknown-speaker word instead of
-    # its speaker, drawn again every epoch: the model must read the statement, not the party.
+    # its speaker (in the speaker field and in the context), drawn again every epoch: the model
+    # must read the statement, not the party.
     speaker_dropout: float = 0.0
+    # The probability that it is shown as said by one of `SWAP_SPEAKERS` instead: both camps say
+    # the same statement with the same label, so the camp cannot stand in for the reading.
+    speaker_swap: float = 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -215,7 +231,7 @@ def reproduce_command(
     names = ["epochs", "batch_size", "learning_rate", "max_length", "frozen_layers", "validation_fraction", "seed"]
     names += ["precision"] if args.precision != TrainingArguments.precision else []
     names += ["teacher_weight"] if teachers else []
-    names += [name for name in ("lora_rank", "speaker_dropout") if getattr(args, name)]
+    names += [name for name in ("lora_rank", "speaker_dropout", "speaker_swap") if getattr(args, name)]
     for name in names:
         words += ["--" + name.replace("_", "-"), str(getattr(args, name))]
     if not args.use_context:
@@ -273,22 +289,23 @@ def fit_stance(
         return classifier.tokenizer(*zip(*pairs, strict=True), truncation="only_second", max_length=args.max_length)
 
     encoded = tokenized(inputs)
-    # With speaker dropout, each row is also tokenized as said by the unknown speaker; every epoch
-    # draws which rows are shown that way (`speaker_dropped`).
-    anonymous = tokenized([replace(item, speaker=None) for item in inputs]) if args.speaker_dropout else encoded
-    shown = [encoded] * len(inputs)
+    shown = encoded  # this epoch's rows, some said by another speaker (`substitute_speakers`)
     lengths = [len(ids) for ids in encoded["input_ids"]]
     taught = teacher_probabilities(teachers, inputs) if teachers else None
     targets = torch.tensor(soft_targets(gold, taught, classifier.labels, args.teacher_weight), device=model.device)
 
     def epoch_batches(epoch: int) -> list[list[int]]:
-        dropped = speaker_dropped(len(inputs), args.speaker_dropout, args.seed, epoch)
-        shown[:] = [anonymous if drop else encoded for drop in dropped]
+        nonlocal shown
+        if args.speaker_dropout or args.speaker_swap:
+            speakers = substitute_speakers(
+                len(inputs), args.seed, epoch, dropout=args.speaker_dropout, swap=args.speaker_swap, named=SWAP_SPEAKERS
+            )
+            shown = tokenized([item if who is None else with_speaker(item, who) for item, who in zip(inputs, speakers)])
         return training_batches(lengths, args.batch_size, args.seed + epoch, group_by_length=args.group_by_length)
 
     def forward(batch: list[int]):
         features = classifier.tokenizer.pad(
-            [{key: shown[i][key][i] for key in encoded} for i in batch], padding="longest", return_tensors="pt"
+            [{key: shown[key][i] for key in encoded} for i in batch], padding="longest", return_tensors="pt"
         ).to(model.device)
         return model(**features).logits
 
