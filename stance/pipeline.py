@@ -15,8 +15,12 @@ from typing import TYPE_CHECKING, Protocol
 
 from stance.errors import InputError, ModelError, StanceError
 from stance.quotes import extract_quotes
+from stance.quotes.acts import quote_act
+from stance.quotes.assemble import overlaps
+from stance.reading import page_furniture
 from stance.records import DEFAULT_TARGET, Analysis, Article, Failure, StanceInput
 from stance.speakers import resolve_speakers
+from stance.speakers.sources import attributable
 
 if TYPE_CHECKING:
     from stance.quotes.tagger import QuoteTagger
@@ -24,12 +28,21 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def extract(article: Article, *, fast: bool = False, tagger: QuoteTagger | None = None) -> Analysis:
+def extract(
+    article: Article,
+    *,
+    fast: bool = False,
+    tagger: QuoteTagger | None = None,
+    all_attributions: bool = False,
+) -> Analysis:
     """Find the quotes of one article and resolve their speakers (no stance yet).
 
     By default the rules' quotes are combined with the learned quote tagger's (``tagger``, or the
     shipped one, loaded once per process; see `stance.quotes.combine`); ``fast`` uses the
-    rules alone, without torch.
+    rules alone, without torch. Each quote gets its act (`stance.quotes.acts`); only statements
+    (``act == "speech"``) whose mention can name a source (`stance.speakers.sources`) are kept,
+    unless ``all_attributions`` keeps every attribution: beliefs, findings and plans too, from any
+    source, PolNeAR's broader notion of attribution.
     """
     quotes = extract_quotes(article.text)
     if not fast:
@@ -38,6 +51,18 @@ def extract(article: Article, *, fast: bool = False, tagger: QuoteTagger | None 
 
         tagger = tagger or load_tagger()
         quotes = combine_quotes(quotes, tagger.predict([article.text])[0])
+    # Captions, credits and "READ MORE:" links are not the article's prose.
+    furniture = page_furniture(article.text)
+    quotes = [
+        replace(quote, act=quote_act(quote))
+        for quote in quotes
+        if not any(overlaps(quote, line) or (quote.mention and overlaps(quote.mention, line)) for line in furniture)
+    ]
+    if not all_attributions:
+        # Statements by sources only; a quote whose speaker can't be a source is a wrong cut,
+        # dropped rather than relabelled. PolNeAR's broader attribution keeps both: its sources
+        # include ads, videos, laws and polls as well as people and organisations.
+        quotes = [q for q in quotes if q.act == "speech" and attributable(article.text, q)]
     quotes, speakers = resolve_speakers(article.text, quotes)
     return Analysis(
         id=article.id,
@@ -45,18 +70,19 @@ def extract(article: Article, *, fast: bool = False, tagger: QuoteTagger | None 
         target=article.target,
         quotes=tuple(quotes),
         speakers=tuple(speakers),
+        attributions="all" if all_attributions else "speech",
     )
 
 
 def extract_or_failure(
-    article: Article, target: str = DEFAULT_TARGET, fast: bool = False
+    article: Article, target: str = DEFAULT_TARGET, fast: bool = False, all_attributions: bool = False
 ) -> Analysis | Failure:
     """`extract` with the article's target (``target`` when it has none), or a `Failure` naming the
     error when the extractors raise: a bug in a rule fails this document only, and is reported as a
     failure rather than as a document without quotes. A `StanceError` (a tagger that can't be
     loaded) is not about the document and stops the run."""
     try:
-        found = extract(article, fast=fast)
+        found = extract(article, fast=fast, all_attributions=all_attributions)
     except StanceError:
         raise
     except Exception as error:  # a bug in a rule must not stop a run of thousands of documents
@@ -111,16 +137,20 @@ class Pipeline:
         precision: str = "auto",
         batch_size: int = 32,
         fast: bool = False,
+        all_attributions: bool = False,
     ):
         if batch_size < 1:
             raise InputError(None, f"expected a batch size of at least 1, found {batch_size}")
         if model is None or isinstance(model, (str, Path)):
-            from stance.classify import load_model  # torch is imported only when a model is needed
+            from stance.classify import (
+                load_model,  # torch is imported only when a model is needed
+            )
 
             model = load_model(None if model is None else str(model), device=device, precision=precision)
         self.model = model
         self.batch_size = batch_size
         self.fast = fast  # `extract` with the rules alone, without the quote tagger
+        self.all_attributions = all_attributions  # keep beliefs, findings and plans, not only statements
 
     def analyze(
         self, articles: Iterable[Article | Failure], target: str = DEFAULT_TARGET
@@ -138,7 +168,7 @@ class Pipeline:
             if isinstance(article, Failure):
                 pending.append(article)
                 continue
-            found = extract_or_failure(article, target, self.fast)
+            found = extract_or_failure(article, target, self.fast, self.all_attributions)
             pending.append(found)
             pending_quotes += len(found.quotes) if isinstance(found, Analysis) else 0
             # Hold documents back until they fill a batch; the model runs once for all of them.

@@ -35,6 +35,7 @@ import csv
 import io
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -43,7 +44,8 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Literal
 
 from stance.errors import InputError
-from stance.records import Article, Failure
+from stance.records import Article, Failure, Span
+from stance.text import PARAGRAPH
 
 logger = logging.getLogger(__name__)
 
@@ -487,3 +489,40 @@ def _too_long(found: str, options: ReadOptions) -> str:
         f"expected at most {options.max_chars:,} characters, found {found}; "
         "split the document or raise --max-chars"
     )
+
+
+# --- Page furniture ---------------------------------------------------------------------------
+# Lines that a web page adds around an article and that are not its prose: photo captions and
+# credits, links to other stories, share and video prompts. Scraped news keeps them inline, and the
+# extractors would read "READ MORE: Trump says …" or a caption's "…, says the mayor. (Jane
+# Doe/CBC)" as a quote. They are recognised here, as spans of the untouched text (the text itself is
+# never changed, so every offset stays exact), and `stance.pipeline.extract` drops what lies in them.
+FURNITURE_LINE = re.compile(
+    r"""
+    (?:open|view|see)\ this\ photo\ in\ gallery\b     # photo gallery prompts
+    | (?:read|see|watch)\ more\b | more: | watch: | related: | also\ read:
+    | story\ continues\ below | advertisement\s*$ | share\ this\b | click\ here\b
+    | (?:photo|video|image|file\ photo)(?:\ credit)?\s*:
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# A credit line or a caption's closing credit: "REUTERS/Chris Helgren/File Photo",
+# "(Kali Madej/Dixon Hall)", "(Getty Images)", "(The Canadian Press)".
+PHOTO_CREDIT = re.compile(
+    r"""
+    ^[A-Z][A-Za-z.'’ -]*/[A-Za-z.'’ /-]+$
+    | \((?:[^()\n]*/[^()\n]*|[^()\n]*\b(?:Images|Press|Photo|Reuters|AFP|AP|File)\b[^()\n]*)\)[.\s]*$
+    """,
+    re.VERBOSE,
+)
+
+
+def page_furniture(text: str) -> tuple[Span, ...]:
+    """The lines of ``text`` that are page furniture rather than prose (captions, credits, "READ
+    MORE:" links, share and photo prompts), as spans of the untouched text."""
+    spans = []
+    for line in PARAGRAPH.finditer(text):
+        stripped = line.group().strip()
+        if FURNITURE_LINE.match(stripped) or PHOTO_CREDIT.search(stripped):
+            spans.append(Span.of(text, line.start(), line.end()))
+    return tuple(spans)

@@ -77,7 +77,9 @@ class Quote:
     than one when the attribution interrupts it (“…,” he said. “…”). ``mention`` is the span the
     speaker was attributed from ("she", "agency Director John Morton"); ``speaker`` is the
     canonical name it resolved to, filled by the speakers stage. ``stance`` and ``scores`` are
-    filled by the classify stage.
+    filled by the classify stage. ``act`` says what the quote reports (`stance.quotes.acts`):
+    ``speech`` (said, wrote, according to) or ``other`` (a belief, a finding, a wish, a plan);
+    None when it was not judged.
     """
 
     start: int
@@ -90,6 +92,7 @@ class Quote:
     speaker: str | None = None
     stance: StanceLabel | None = None
     scores: dict[str, float] | None = None
+    act: str | None = None
 
     @property
     def content(self) -> str:
@@ -106,6 +109,7 @@ class Quote:
             "mention": self.mention.to_dict() if self.mention else None,
             "cue": self.cue.to_dict() if self.cue else None,
             "parts": [part.to_dict() for part in self.parts],
+            "act": self.act,
         }
         if self.stance is not None:
             out["stance"] = self.stance
@@ -175,7 +179,8 @@ class SpeakerStance:
 
 @dataclass(frozen=True)
 class Analysis:
-    """Everything the pipeline found in one article."""
+    """Everything the pipeline found in one article. ``attributions`` says which quotes were
+    kept: ``speech`` (statements only, the default) or ``all`` (beliefs, findings and plans too)."""
 
     id: str
     text: str
@@ -183,16 +188,22 @@ class Analysis:
     quotes: tuple[Quote, ...]
     speakers: tuple[Speaker, ...]
     stances: tuple[SpeakerStance, ...] = ()
+    attributions: str = "speech"
 
     def quotes_dict(self) -> dict:
         """The per-document object of ``stance quotes --format jsonl``."""
-        return {"id": self.id, "quotes": [quote.to_dict() for quote in self.quotes]}
+        return {
+            "id": self.id,
+            "attributions": self.attributions,
+            "quotes": [quote.to_dict() for quote in self.quotes],
+        }
 
     def to_dict(self) -> dict:
         """The per-document object of ``stance analyze --format jsonl``."""
         return {
             "id": self.id,
             "target": self.target,
+            "attributions": self.attributions,
             "speakers": [stance.to_dict() for stance in self.stances],
             "quotes": [quote.to_dict() for quote in self.quotes],
         }

@@ -209,3 +209,10 @@ def test_cli_analyze_seed_article_speaker_stances(seed_table, speaker, expected)
     if speaker == "ICE":  # the speakers stage may spell the agency out
         speaker = next(name for name in stances if name == "ICE" or "Customs Enforcement" in name)
     assert stances[speaker] in expected, seed_table
+
+
+def test_cli_analyze_all_attributions_is_refused_in_batch_mode(tmp_path):
+    result = runner.invoke(
+        app, ["analyze", str(tmp_path), "--output-dir", str(tmp_path / "out"), "--attributions", "all"]
+    )
+    assert result.exit_code != 0 and "--attributions all" in result.output

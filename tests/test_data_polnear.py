@@ -89,3 +89,20 @@ def test_data_polnear_unreadable_file_is_an_input_error(tmp_path):
         list(read_polnear(path))
     with pytest.raises(InputError):
         list(read_polnear(tmp_path / "missing.jsonl"))
+
+
+def test_data_polnear_places_spans_given_by_text_alone_and_counts_the_rest(tmp_path):
+    # The GenderGapTracker conversion leaves offsets out where it could not place a span.
+    unplaced = {"start": None, "end": None, "text": "words the article never had"}
+    quotes = [
+        {"content": [{"start": None, "end": None, "text": "the plan would save money"}],
+         "source": [{"start": None, "end": None, "text": "The mayor"}], "cue": None, "kind": "indirect"},
+        {"content": [unplaced], "source": spans_of("the governor"), "cue": None, "kind": "direct"},
+    ]
+    path = tmp_path / "gold.jsonl"
+    path.write_text(gold_row("one", TEXT, quotes) + "\n", encoding="utf-8")
+    (article,) = read_polnear(path)
+    assert article.unplaced == 1 and len(article.quotes) == 1
+    (placed,) = article.quotes
+    assert placed.parts[0].text == TEXT[placed.parts[0].start : placed.parts[0].end] == "the plan would save money"
+    assert placed.sources[0].text == "The mayor"

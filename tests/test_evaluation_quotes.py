@@ -209,3 +209,64 @@ def test_evaluate_quotes_cli_names_the_bad_line_of_the_gold_file(tmp_path, monke
     captured = capsys.readouterr()
     assert captured.err == f"Error: {bad}:2: expected a JSON object, found invalid JSON (Expecting value)\n"
     assert captured.out == ""
+
+
+def _interrupted_finder(article: Article) -> Analysis:
+    """One quote of two parts around "he said", with the cue "said" (the GGT convention scores
+    them as two quotes)."""
+    text = article.text
+    first, second = text.index("“Taxes"), text.index("“Schools")
+    parts = (span(text, first, text.index(" he said")), span(text, second, len(text)))
+    cue_at = text.index("said")
+    found = Quote(
+        start=first, end=len(text), text=text[first:], kind="direct", parts=parts,
+        cue=span(text, cue_at, cue_at + 4), speaker="Smith",
+    )  # fmt: skip
+    return Analysis(article.id, text, None, (found,), ())
+
+
+@pytest.fixture
+def interrupted_gold(tmp_path):
+    text = "“Taxes will fall,” he said. “Schools will open.”"
+
+    def at(fragment):
+        start = text.index(fragment)
+        return [{"start": start, "end": start + len(fragment), "text": fragment}]
+
+    quotes = [
+        {"content": at("“Taxes will fall,”"), "source": at("he"), "cue": at("said"), "kind": "direct"},
+        {"content": at("“Schools will open.”"), "source": at("he"), "cue": at("said"), "kind": "direct"},
+    ]
+    path = tmp_path / "ggt.jsonl"
+    path.write_text(gold_row("ggt", text, quotes) + "\n", encoding="utf-8")
+    return path
+
+
+def test_evaluation_split_parts_scores_each_part_as_a_quote(interrupted_gold):
+    whole = evaluate_quotes(interrupted_gold, extractor=_interrupted_finder, resamples=0)
+    split = evaluate_quotes(interrupted_gold, extractor=_interrupted_finder, resamples=0, split_parts=True)
+    assert whole["predicted_quotes"] == 1 and whole["thresholds"]["0.3"]["recall"] == 0.5
+    assert split["predicted_quotes"] == 2 and split["split_parts"]
+    assert (split["thresholds"]["0.3"]["precision"], split["thresholds"]["0.3"]["recall"]) == (1.0, 1.0)
+
+
+def test_evaluation_precision_by_cue_and_kind(gold_file, interrupted_gold):
+    scores = evaluate_quotes(interrupted_gold, extractor=_interrupted_finder, resamples=0, split_parts=True)
+    assert scores["precision_by_cue"] == {"say": {"predicted": 2, "matched": 2, "precision": 1.0}}
+    assert scores["precision_by_kind"] == {"direct": {"predicted": 2, "matched": 2, "precision": 1.0}}
+    # A quote without a cue is grouped apart.
+    plain = evaluate_quotes(gold_file, extractor=_direct_quote_finder(), resamples=0)
+    assert plain["precision_by_cue"] == {"(no cue)": {"predicted": 1, "matched": 1, "precision": 1.0}}
+
+
+def test_evaluate_quotes_cli_split_parts_and_attributions(interrupted_gold, tmp_path):
+    out = tmp_path / "scores.txt"
+    result = CliRunner().invoke(
+        app,
+        ["evaluate", "quotes", str(interrupted_gold), "--split-parts", "--attributions", "all",
+         "--fast", "--bootstrap", "0", "--output", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    # The title wraps the long temporary path anywhere: compare without white space.
+    written = "".join(out.read_text(encoding="utf-8").split())
+    assert "partsscoredapart" in written and "precisionbycue" in written and "predictedkind" in written

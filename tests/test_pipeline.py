@@ -92,3 +92,24 @@ def test_pipeline_a_rule_failure_is_a_failure_of_that_document(keyword_model, mo
     )
     assert "news.jsonl:2: quote extraction failed" in caplog.text
 
+
+
+# Written for this test: a statement, a finding and a belief.
+ATTRIBUTIONS_TEXT = (
+    "The mayor said that the budget is balanced this year.\n\n"
+    "The audit found that the city overspent on roads.\n\n"
+    "Many residents believe that taxes will rise again.\n"
+)
+
+
+def test_pipeline_extract_keeps_statements_unless_all_attributions():
+    from stance.pipeline import extract
+
+    article = Article("acts", ATTRIBUTIONS_TEXT)
+    speech = extract(article, fast=True)
+    everything = extract(article, fast=True, all_attributions=True)
+    assert (speech.attributions, everything.attributions) == ("speech", "all")
+    assert [q.act for q in speech.quotes] == ["speech"] and speech.quotes[0].speaker
+    assert {q.act for q in everything.quotes} == {"speech", "other"} and len(everything.quotes) == 3
+    assert speech.quotes_dict()["attributions"] == "speech"
+    assert all(ATTRIBUTIONS_TEXT[q.start : q.end] == q.text for q in everything.quotes)

@@ -52,17 +52,31 @@ def test_assemble_keeps_separate_statements_with_their_own_speakers():
 
 
 def test_assemble_prefers_a_cue_of_the_quotes_paragraph_to_one_opening_the_next():
-    text = ("The council said the library would close in May. Its branches will move to the school."
+    text = ("The council said the library would close in May. “Its branches will move to the school.”"
             "\n\nThe plan drew fire from parents, who called it rushed.")
     tagged = TaggedText(
-        contents=spans_of(text, "the library would close in May", "Its branches will move to the school."),
+        contents=spans_of(text, "the library would close in May", "“Its branches will move to the school.”"),
         sources=spans_of(text, "The council", "parents"),
         cues=spans_of(text, "said", "drew fire from"),
     )
     # "drew fire from" is nearer the second statement, but a new paragraph starts a new statement.
     assert [(q.text, q.cue.text, q.mention.text) for q in assemble_quotes(text, tagged)] == [
         ("the library would close in May", "said", "The council"),
-        ("Its branches will move to the school.", "said", "The council"),
+        ("“Its branches will move to the school.”", "said", "The council"),
+    ]
+
+
+def test_assemble_reported_speech_takes_its_cue_from_its_own_sentence():
+    # Without quote marks, the sentence after "…, he said." is the writer's, not the speaker's.
+    text = "The new branch is ready, the mayor said. But first it needs a permit from the state."
+    tagged = TaggedText(
+        contents=spans_of(text, "The new branch is ready", "first it needs a permit from the state"),
+        sources=spans_of(text, "the mayor"),
+        cues=spans_of(text, "said"),
+    )
+    assert [(q.text, q.cue.text if q.cue else None) for q in assemble_quotes(text, tagged)] == [
+        ("The new branch is ready", "said"),
+        ("first it needs a permit from the state", None),
     ]
 
 

@@ -10,6 +10,7 @@ from conftest import SEED
 
 from stance.pipeline import extract
 from stance.records import Article
+from stance.speakers.sources import is_source_mention
 
 ICE = "Immigration and Customs Enforcement (ICE)"
 # (the opening of a sentence as the article writes it, its canonical speaker). Every occurrence
@@ -80,3 +81,16 @@ def test_seed_gold_file_spans_index_the_fixture():
             assert text[quote[key]["start"] : quote[key]["end"]] == quote[key]["text"]
         assert quote["kind"] in ("direct", "indirect", "mixed")
         assert quote["speaker"] in names
+
+
+def test_seed_every_speaker_is_a_person_group_or_organisation(seed_analysis):
+    # Issue 16: the seed table lists no fragment or page furniture as a speaker.
+    assert seed_analysis.speakers
+    assert all(speaker.kind in ("person", "group", "organization") for speaker in seed_analysis.speakers)
+    text = seed_analysis.text
+    assert all(
+        is_source_mention(text, quote.mention.start, quote.mention.end)
+        for quote in seed_analysis.quotes
+        if quote.mention is not None
+    )
+    assert all(quote.act == "speech" for quote in seed_analysis.quotes)

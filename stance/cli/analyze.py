@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from stance.batch_ray import RayOptions, StanceSpec
 from stance.cli.app import app
 from stance.cli.batch import analyze_on_ray, analyze_to_folder
 from stance.cli.common import (
@@ -25,12 +26,12 @@ from stance.cli.common import (
     console_for,
     output_stream,
 )
-from stance.batch_ray import RayOptions, StanceSpec
+from stance.cli.quotes import Attributions, AttributionsOption
 from stance.errors import EXIT_SOME_FAILED
+from stance.output.tables import AnalysisWriter, OutputFormat
 from stance.pipeline import Pipeline
 from stance.reading import ReadOptions, read_documents
 from stance.records import DEFAULT_TARGET, Failure
-from stance.output.tables import AnalysisWriter, OutputFormat
 
 
 class Engine(str, Enum):
@@ -86,12 +87,16 @@ def analyze_cli(
     max_chars: int = MaxChars,
     stdin_format: StdinFormat = StdinFormatOption,
     fast: bool = Fast,
+    attributions: Attributions = AttributionsOption,
 ) -> None:
     """Classify every speaker's stance toward a target: favor, against or neutral."""
     if output_dir is None and (resume or workers or engine is Engine.ray):
         raise typer.BadParameter("--resume, --workers and --engine ray need --output-dir")
     if ray_address and engine is not Engine.ray:
         raise typer.BadParameter("--ray-address needs --engine ray")
+    if attributions is Attributions.all and output_dir is not None:
+        # The batch runners (stance/batch.py, stance/batch_ray.py) extract statements only so far.
+        raise typer.BadParameter("--attributions all is not available with --output-dir yet")
     options = ReadOptions(glob, id_field, text_field, target_field, max_chars, stdin_format.value)
     if engine is Engine.ray:
         if resume:
@@ -104,7 +109,10 @@ def analyze_cli(
         )  # fmt: skip
         return
     # The model is loaded before any document is read, so a bad --model fails at once.
-    pipeline = Pipeline(model, device=device.value, precision=precision.value, batch_size=batch_size, fast=fast)
+    pipeline = Pipeline(
+        model, device=device.value, precision=precision.value, batch_size=batch_size, fast=fast,
+        all_attributions=attributions is Attributions.all,
+    )  # fmt: skip
     if output_dir is not None:
         analyze_to_folder(
             paths, pipeline, output_dir, options=options, target=target, resume=resume, workers=workers, quiet=quiet

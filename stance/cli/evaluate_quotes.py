@@ -12,6 +12,7 @@ from rich.table import Table
 
 from stance.cli.app import evaluate_app
 from stance.cli.common import Fast, Output, console_for, output_stream
+from stance.cli.quotes import Attributions, AttributionsOption
 from stance.evaluation.bootstrap import RESAMPLES, format_interval
 from stance.evaluation.quotes import DEFAULT_THRESHOLDS, evaluate_quotes
 from stance.pipeline import extract
@@ -42,24 +43,47 @@ def evaluate_quotes_cli(
     bootstrap: int = typer.Option(
         RESAMPLES, min=0, help="Bootstrap resamples of the articles for the 95% intervals (0: none)."
     ),
+    attributions: Attributions = AttributionsOption,
+    split_parts: bool = typer.Option(
+        False,
+        "--split-parts",
+        help="Score each part of an interrupted quote as a quote of its own (GenderGapTracker gold).",
+    ),
 ) -> None:
-    """Quote precision/recall/F1 (with 95% intervals), recall per kind and speaker accuracy against
-    gold attributions."""
+    """Quote precision/recall/F1 (with 95% intervals), recall per kind, speaker accuracy, and
+    precision per cue and per predicted kind against gold attributions."""
     scores = evaluate_quotes(
-        gold, thresholds=threshold, limit=limit, extractor=partial(extract, fast=fast), resamples=bootstrap
+        gold,
+        thresholds=threshold,
+        limit=limit,
+        extractor=partial(extract, fast=fast, all_attributions=attributions is Attributions.all),
+        resamples=bootstrap,
+        split_parts=split_parts,
     )
+    scores["attributions"] = attributions.value
     with output_stream(output) as stream:
         if format is EvaluateFormat.json:
             stream.write(json.dumps(scores, indent=2) + "\n")
         else:
-            console_for(stream).print(scores_table(scores))
+            console = console_for(stream)
+            console.print(scores_table(scores))
+            console.print(precision_table(scores, "kind", "predicted kind"))
+            console.print(precision_table(scores, "cue", "cue", rows=CUE_ROWS))
+
+
+# The cues with most false positives that the table lists (the JSON has them all).
+CUE_ROWS = 25
 
 
 def scores_table(scores: dict) -> Table:
+    unplaced = scores["gold_unplaced"]
     table = Table(
         title=(
             f"{scores['gold']}: {scores['documents']} articles, {scores['gold_quotes']} gold "
             f"and {scores['predicted_quotes']} predicted quotes"
+            + (" (parts scored apart)" if scores["split_parts"] else "")
+            + (f", --attributions {scores['attributions']}" if "attributions" in scores else "")
+            + (f"; {unplaced} gold quotes without offsets not found in their text, left out" if unplaced else "")
         )
     )
     table.add_column("overlap", justify="right")
@@ -86,4 +110,27 @@ def scores_table(scores: dict) -> Table:
         f"matched at ≥ {speaker['threshold']}; {speaker['without_gold_source']} without a gold source)"
         + (f"; 95% interval {format_interval(share_interval)}" if share_interval else "")
     )
+    return table
+
+
+def precision_table(scores: dict, group: str, heading: str, rows: int | None = None) -> Table:
+    """Precision at the speaker threshold per predicted ``group`` (cue or kind), the groups with
+    most false positives first."""
+    by_group = scores[f"precision_by_{group}"]
+    shown = list(by_group.items())[:rows]
+    table = Table(
+        title=f"precision by {heading} at ≥ {scores['speaker']['threshold']}"
+        + (f" ({len(shown)} of {len(by_group)} with most false positives)" if len(shown) < len(by_group) else "")
+    )
+    for column, justify in ((heading, "left"), ("predicted", "right"), ("matched", "right"),
+                            ("false positives", "right"), ("precision", "right")):
+        table.add_column(column, justify=justify)
+    for name, row in shown:
+        table.add_row(
+            name,
+            str(row["predicted"]),
+            str(row["matched"]),
+            str(row["predicted"] - row["matched"]),
+            f"{row['precision']:.3f}",
+        )
     return table

@@ -30,6 +30,22 @@ from stance.reading import ReadOptions, read_documents
 from stance.records import Analysis, Failure
 
 
+class Attributions(str, Enum):
+    """Which attributions are quotes: statements only, or beliefs, findings and plans too."""
+
+    speech = "speech"
+    all = "all"
+
+
+# Shared with `stance analyze` and `stance evaluate quotes`.
+AttributionsOption = typer.Option(
+    Attributions.speech,
+    "--attributions",
+    help="speech: statements only (said, wrote, according to); all: also beliefs, findings and plans "
+    "(believes, found, wants), PolNeAR's broader notion of attribution.",
+)
+
+
 class QuotesFormat(str, Enum):
     table = "table"
     jsonl = "jsonl"
@@ -47,6 +63,7 @@ def quotes_cli(
     max_chars: int = MaxChars,
     stdin_format: StdinFormat = StdinFormatOption,
     fast: bool = Fast,
+    attributions: Attributions = AttributionsOption,
 ) -> None:
     """Extract quotes and their speakers from articles."""
     options = ReadOptions(glob, id_field, text_field, target_field, max_chars, stdin_format.value)
@@ -56,7 +73,9 @@ def quotes_cli(
         for document in read_documents(paths, options):
             found = document
             if not isinstance(document, Failure):
-                found = extract_or_failure(document, fast=fast)
+                found = extract_or_failure(
+                    document, fast=fast, all_attributions=attributions is Attributions.all
+                )
             if isinstance(found, Failure):
                 failures += 1
                 typer.echo(f"Skipped {found.origin}: {found.reason}", err=True)
@@ -70,7 +89,8 @@ def quotes_cli(
 
 
 def quotes_table(found: Analysis) -> Table:
-    table = Table(title=f"{found.id}: {len(found.quotes)} quotes", show_lines=True)
+    kept = "statements" if found.attributions == "speech" else "all attributions"
+    table = Table(title=f"{found.id}: {len(found.quotes)} quotes ({kept})", show_lines=True)
     table.add_column("speaker", style="bold")
     table.add_column("kind")
     table.add_column("cue")

@@ -5,6 +5,12 @@ A row is ``{"id", "text", "quotes": [{"content": [span...], "source": [span...] 
 ``{"start", "end", "text"}`` into the row's text (see ``docs/formats.md``). Every attribution is
 kept, in file order: evaluation scores the ones with a content span (`GoldArticle.quotes`), while
 tagger training also learns the source and cue of an attribution whose content was not marked.
+
+Some converted corpora (GenderGapTracker) give a span's text without offsets (``"start": null``)
+where the converter could not place it. Such a span is placed where its text occurs exactly once
+in the article; an attribution with a content span that can't be placed is left out and counted
+(`GoldArticle.unplaced`), since scoring it against the wrong stretch would be worse than not at
+all, and a source or cue that can't be placed is dropped from its attribution.
 """
 
 from __future__ import annotations
@@ -41,6 +47,9 @@ class GoldArticle:
     text: str
     attributions: tuple[GoldQuote, ...]
     origin: str
+    # Attributions left out because a content span had no offsets and its text was not found
+    # exactly once in the article.
+    unplaced: int = 0
 
     @property
     def quotes(self) -> tuple[GoldQuote, ...]:
@@ -82,31 +91,49 @@ def read_polnear(path: str | Path) -> Iterator[GoldArticle]:
                 "(the format of ../shared/data/polnear/*.jsonl); fix or remove the line"
             )
         text = row["text"]
-        attributions = tuple(_attributions(row.get("quotes") or [], text, origin))
-        yield GoldArticle(str(row.get("id", f"{path.stem}:{number}")), text, attributions, origin)
-
-
-def _attributions(rows: list, text: str, origin: str) -> Iterator[GoldQuote]:
-    for index, row in enumerate(rows):
-        where = f"{origin}: quote {index}"
-        if not isinstance(row, dict):
-            raise DataError(f"{where}: expected an object with content/source/cue spans, found {row!r}")
-        yield GoldQuote(
-            parts=_spans(row.get("content"), text, where),
-            sources=_spans(row.get("source"), text, where),
-            kind=row.get("kind"),
-            cues=_spans(row.get("cue"), text, where),
-            speaker=row.get("resolved_speaker") or None,
+        attributions, unplaced = [], 0
+        for index, quote in enumerate(row.get("quotes") or []):
+            attribution = _attribution(quote, text, f"{origin}: quote {index}")
+            if attribution is None:
+                unplaced += 1
+            else:
+                attributions.append(attribution)
+        yield GoldArticle(
+            str(row.get("id", f"{path.stem}:{number}")), text, tuple(attributions), origin, unplaced
         )
 
 
-def _spans(rows: list | None, text: str, where: str) -> tuple[Span, ...]:
-    spans = []
+def _attribution(row: object, text: str, where: str) -> GoldQuote | None:
+    """The attribution of one row, or None when one of its content spans can't be placed."""
+    if not isinstance(row, dict):
+        raise DataError(f"{where}: expected an object with content/source/cue spans, found {row!r}")
+    parts = _spans(row.get("content"), text, where)
+    if None in parts:
+        return None
+    return GoldQuote(
+        parts=parts,
+        sources=tuple(s for s in _spans(row.get("source"), text, where) if s is not None),
+        kind=row.get("kind"),
+        cues=tuple(s for s in _spans(row.get("cue"), text, where) if s is not None),
+        speaker=row.get("resolved_speaker") or None,
+    )
+
+
+def _spans(rows: list | None, text: str, where: str) -> tuple[Span | None, ...]:
+    """The non-empty spans of ``rows``; None stands for a span given by its text alone that does
+    not occur exactly once in ``text``."""
+    spans: list[Span | None] = []
     for row in rows or ():
+        if isinstance(row, dict) and "start" in row and row["start"] is None and row.get("end") is None:
+            spans.append(_placed(row.get("text"), text))
+            continue
         try:
             start, end = int(row["start"]), int(row["end"])
         except (TypeError, KeyError, ValueError) as error:
-            raise DataError(f'{where}: expected spans {{"start": int, "end": int}}, found {row!r}') from error
+            raise DataError(
+                f'{where}: expected spans {{"start": int, "end": int}} (or both null, with the '
+                f'span\'s "text"), found {row!r}'
+            ) from error
         if not 0 <= start <= end <= len(text):
             raise DataError(
                 f"{where}: span {start}-{end} is outside the text ({len(text)} characters); "
@@ -115,3 +142,11 @@ def _spans(rows: list | None, text: str, where: str) -> tuple[Span, ...]:
         if end > start:
             spans.append(Span.of(text, start, end))
     return tuple(spans)
+
+
+def _placed(piece: object, text: str) -> Span | None:
+    """The span of ``piece`` in ``text`` when it occurs there exactly once, else None."""
+    start = text.find(piece) if isinstance(piece, str) and piece else -1
+    if start < 0 or text.find(piece, start + 1) >= 0:
+        return None
+    return Span.of(text, start, start + len(piece))

@@ -11,12 +11,20 @@ correct when the predicted mention overlaps the gold source span, or when the ca
 name shares a word with the gold source text ("Morton" / "John Morton", "ICE" / "Immigration and
 Customs Enforcement (ICE)"). Gold quotes without a source are left out of the speaker share: the
 gold gives nothing to compare with.
+
+Corpora differ on one convention: PolNeAR annotates a quote interrupted by its attribution
+("…,” she said. “…") as one attribution with two content spans, GenderGapTracker as two quotes.
+``split_parts`` scores each part of a predicted quote as a quote of its own, for the latter.
+Precision is also reported per cue (its lemma) and per predicted kind, so that false positives
+can be traced to their cause.
 """
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from stance.data.polnear import GoldQuote, read_polnear
@@ -25,6 +33,7 @@ from stance.evaluation.bootstrap import CONFIDENCE, RESAMPLES, percentile_interv
 from stance.evaluation.metrics import f1_score, ratio
 from stance.evaluation.speakers import name_words
 from stance.pipeline import extract
+from stance.quotes.acts import cue_lemma
 from stance.records import QUOTE_KINDS, Analysis, Article, Quote, Span
 
 DEFAULT_THRESHOLDS = (0.3, 0.8)
@@ -39,6 +48,16 @@ NAME_STOPWORDS = frozenset(
 def predicted_parts(quote: Quote) -> tuple[Span, ...]:
     """The content spans of a predicted quote (its whole span when it has no parts)."""
     return quote.parts or (Span(quote.start, quote.end, quote.text),)
+
+
+def separate_parts(quote: Quote) -> list[Quote]:
+    """Each part of ``quote`` as a quote of its own, with the quote's cue, mention and speaker."""
+    if len(quote.parts) < 2:
+        return [quote]
+    return [
+        replace(quote, start=part.start, end=part.end, text=part.text, parts=(part,))
+        for part in quote.parts
+    ]
 
 
 def coverage(predicted: Sequence[Span], gold: Sequence[Span]) -> float:
@@ -97,19 +116,24 @@ def evaluate_quotes(
     extractor: Callable[[Article], Analysis] = extract,
     limit: int | None = None,
     resamples: int = RESAMPLES,
+    split_parts: bool = False,
 ) -> dict:
     """Score ``extractor`` (by default `stance.pipeline.extract`: rules + speaker resolution) on
     the gold file; returns a JSON-ready dict of counts, P/R/F1 and recall per kind at each
-    threshold, and the speaker share at the lowest threshold, with ``intervals`` (95% bootstrap
-    over articles) for F1 and the speaker share unless ``resamples`` is 0. ``limit`` scores the
-    first articles only."""
+    threshold, the speaker share and precision per cue and per predicted kind at the lowest
+    threshold, with ``intervals`` (95% bootstrap over articles) for F1 and the speaker share
+    unless ``resamples`` is 0. ``limit`` scores the first articles only; ``split_parts`` scores
+    each part of a predicted quote as a separate quote (the GenderGapTracker convention)."""
     thresholds = sorted(thresholds)
     if not thresholds or not all(0 < t <= 1 for t in thresholds):
         raise DataError(f"expected overlap thresholds in (0, 1], found {list(thresholds)}")
     kinds = [*QUOTE_KINDS, "other"]
     counts = {t: {"matched": 0, "by_kind": dict.fromkeys(kinds, 0)} for t in thresholds}
     gold_by_kind = dict.fromkeys(kinds, 0)
-    n_gold = n_predicted = documents = 0
+    n_gold = n_predicted = documents = unplaced = 0
+    # Predicted and matched (at the lowest threshold) quotes per cue lemma and per kind.
+    predicted_by = {"cue": Counter(), "kind": Counter()}
+    matched_by = {"cue": Counter(), "kind": Counter()}
     speaker_scored = speaker_hits = speaker_unscored = 0
     # Per article: predicted, gold, matched per threshold, speakers scored and correct.
     per_article: list[tuple[int, int, dict[float, int], int, int]] = []
@@ -118,10 +142,16 @@ def evaluate_quotes(
         if limit is not None and documents >= limit:
             break
         documents += 1
+        unplaced += article.unplaced
         predicted = extractor(
             Article(id=article.id, text=article.text, origin=article.origin)
         ).quotes
+        if split_parts:
+            predicted = tuple(piece for quote in predicted for piece in separate_parts(quote))
         n_predicted += len(predicted)
+        for quote in predicted:
+            predicted_by["cue"][_cue_name(quote)] += 1
+            predicted_by["kind"][quote.kind] += 1
         n_gold += len(article.quotes)
         for gold_quote in article.quotes:
             gold_by_kind[_kind(gold_quote)] += 1
@@ -133,6 +163,9 @@ def evaluate_quotes(
             for _, g_index in pairs:
                 counts[threshold]["by_kind"][_kind(article.quotes[g_index])] += 1
             if threshold == thresholds[0]:
+                for p_index, _ in pairs:
+                    matched_by["cue"][_cue_name(predicted[p_index])] += 1
+                    matched_by["kind"][predicted[p_index].kind] += 1
                 for p_index, g_index in pairs:
                     gold_quote = article.quotes[g_index]
                     if not gold_quote.sources:
@@ -162,7 +195,9 @@ def evaluate_quotes(
         "gold": str(gold_path),
         "documents": documents,
         "gold_quotes": n_gold,
+        "gold_unplaced": unplaced,
         "predicted_quotes": n_predicted,
+        "split_parts": split_parts,
         "gold_by_kind": {kind: n for kind, n in gold_by_kind.items() if n},
         "thresholds": by_threshold,
         "speaker": {
@@ -172,6 +207,8 @@ def evaluate_quotes(
             "share": ratio(speaker_hits, speaker_scored),
             "without_gold_source": speaker_unscored,
         },
+        "precision_by_cue": _precision_by(predicted_by["cue"], matched_by["cue"]),
+        "precision_by_kind": _precision_by(predicted_by["kind"], matched_by["kind"]),
         "seconds": time.perf_counter() - started,
     }
     if resamples:
@@ -199,6 +236,23 @@ def article_intervals(per_article: Sequence[tuple], thresholds: Sequence[float],
         "f1": {str(threshold): percentile_interval(values) for threshold, values in f1s.items()},
         "speaker_share": percentile_interval(shares) if shares else None,
     }
+
+
+def _precision_by(predicted: Counter, matched: Counter) -> dict:
+    """``{group: {predicted, matched, precision}}``, the groups with most false positives first."""
+    order = sorted(predicted, key=lambda group: (matched[group] - predicted[group], group))
+    return {
+        group: {
+            "predicted": predicted[group],
+            "matched": matched[group],
+            "precision": ratio(matched[group], predicted[group]),
+        }
+        for group in order
+    }
+
+
+def _cue_name(quote: Quote) -> str:
+    return cue_lemma(quote.cue.text) if quote.cue else "(no cue)"
 
 
 def _kind(quote: GoldQuote) -> str:

@@ -164,7 +164,11 @@ def assemble_quotes(text: str, tagged: TaggedText) -> list[Quote]:
     for parts in groups:
         first = sentence_of(sentences, parts[0].start)
         last = sentence_of(sentences, parts[-1].end - 1)
-        allowed = range(first - 1, last + 2)
+        kind = quote_kind(text, parts)
+        # Reported speech without quote marks stays in its cue's sentence ("Smith said taxes
+        # will rise."): a sentence of its own after "…, he said." is the writer's, not Smith's.
+        # A quotation may take its cue from the sentence before or after ("She said: “…”").
+        allowed = range(first, last + 1) if kind == "indirect" else range(first - 1, last + 2)
         # News attributes a statement within its paragraph: a cue that opens the next paragraph
         # ("… will close.\n\nThe plan drew fire from …") starts a new statement, and is the
         # quote's only when its own paragraphs hold no cue ("“…”\n\n- Sanders."). In PolNeAR
@@ -182,7 +186,7 @@ def assemble_quotes(text: str, tagged: TaggedText) -> list[Quote]:
                 start=start,
                 end=end,
                 text=text[start:end],
-                kind=quote_kind(text, parts),
+                kind=kind,
                 parts=tuple(parts),
                 cue=cue,
                 mention=mention,
