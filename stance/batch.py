@@ -86,7 +86,8 @@ def run_batch(
     """Analyse ``documents`` (a `stance.reading.read_documents` stream) into ``output_dir``.
 
     Without ``resume`` the folder must not hold results yet. ``workers`` > 0 extracts quotes in
-    that many processes while the model classifies the previous batch. Ctrl-C stops at once,
+    that many processes while the model classifies the previous batch. The quotes kept are the
+    pipeline's (``pipeline.fast``, ``pipeline.all_attributions``). Ctrl-C stops at once,
     keeping the batches written; the summary then says ``interrupted`` and a rerun with
     ``resume`` finishes the job.
     """
@@ -94,7 +95,9 @@ def run_batch(
     outputs = OutputFolder(Path(output_dir), resume=resume)
     counts: Counter[str] = Counter()
     interrupted = False
-    extract = partial(extract_or_failure, target=target, fast=pipeline.fast)
+    extract = partial(
+        extract_or_failure, target=target, fast=pipeline.fast, all_attributions=pipeline.all_attributions
+    )
     try:
         with outputs, _extractor(workers) as executor:
             batches = _batches(outputs.pending(documents, counts), documents_per_batch)

@@ -91,6 +91,7 @@ class StanceSpec:
     precision: str = "auto"
     batch_size: int = 32
     fast: bool = False
+    all_attributions: bool = False  # keep beliefs, findings and plans, not only statements
 
     def check(self) -> None:
         """Raise `stance.errors.ModelError` here, before any actor starts, when the model named
@@ -103,8 +104,9 @@ class StanceSpec:
 
     def pipeline(self) -> Pipeline:
         return Pipeline(
-            self.model, device=self.device, precision=self.precision, batch_size=self.batch_size, fast=self.fast
-        )
+            self.model, device=self.device, precision=self.precision, batch_size=self.batch_size, fast=self.fast,
+            all_attributions=self.all_attributions,
+        )  # fmt: skip
 
 
 def run_batch_ray(
@@ -247,7 +249,9 @@ def _pipeline(ray, files, options, spec: StanceSpec, target: str, workers: int, 
         partial(_read, options=options, rows=documents_per_batch), batch_size=1, num_cpus=READ_CPUS
     )
     found = documents.map_batches(
-        partial(_extract, target=target, fast=spec.fast), batch_size=documents_per_batch, num_cpus=1
+        partial(_extract, target=target, fast=spec.fast, all_attributions=spec.all_attributions),
+        batch_size=documents_per_batch,
+        num_cpus=1,
     )
     if gpus:
         placement = {"num_cpus": 1, "num_gpus": 1}
@@ -295,8 +299,11 @@ def _rows(documents: list[Article | Failure]) -> dict:
     }
 
 
-def _extract(batch: dict, target: str, fast: bool) -> dict:
-    records = [doc if isinstance(doc, Failure) else extract_or_failure(doc, target, fast) for doc in batch["record"]]
+def _extract(batch: dict, target: str, fast: bool, all_attributions: bool) -> dict:
+    records = [
+        doc if isinstance(doc, Failure) else extract_or_failure(doc, target, fast, all_attributions)
+        for doc in batch["record"]
+    ]
     return {**batch, "record": _objects(records)}
 
 

@@ -25,7 +25,7 @@ from stance.batch_ray import (
 from stance.cli import app
 from stance.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, InputError
 from stance.output.compare import folder_differences
-from stance.output.folder import ARTICLES_FILE, FAILURES_FILE, OUTPUT_FILES
+from stance.output.folder import ARTICLES_FILE, FAILURES_FILE, OUTPUT_FILES, QUOTES_FILE
 from stance.pipeline import Pipeline
 from stance.reading import ReadOptions, read_documents
 
@@ -51,13 +51,13 @@ def local_ray():
     ray.shutdown()
 
 
-def run_local(paths, out, model, fast=True, precision="auto", options=None):
-    pipeline = Pipeline(model, fast=fast, precision=precision)
+def run_local(paths, out, model, fast=True, precision="auto", options=None, all_attributions=False):
+    pipeline = Pipeline(model, fast=fast, precision=precision, all_attributions=all_attributions)
     return run_batch(read_documents(paths, options or ReadOptions()), pipeline, out)
 
 
-def run_ray(paths, out, model, fast=True, precision="auto", workers=2, options=None):
-    spec = StanceSpec(model, precision=precision, fast=fast)
+def run_ray(paths, out, model, fast=True, precision="auto", workers=2, options=None, all_attributions=False):
+    spec = StanceSpec(model, precision=precision, fast=fast, all_attributions=all_attributions)
     return run_batch_ray(paths, out, spec=spec, options=options, ray_options=RayOptions(workers=workers))
 
 
@@ -167,6 +167,19 @@ def test_batch_ray_folder_is_finished_by_a_local_resume(local_ray, tmp_path):
     assert (resumed.skipped, resumed.documents) == (6, 1)
     for name in OUTPUT_FILES:
         assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+
+
+def test_batch_ray_keeps_beliefs_with_all_attributions(local_ray, tmp_path):
+    source = tmp_path / "smith.txt"
+    source.write_text(
+        "Jane Smith said the budget is balanced.\n\nJane Smith believes the plan will fail.\n", encoding="utf-8"
+    )
+    run_local([source], tmp_path / "local", KeywordStanceModel(), all_attributions=True)
+    run_ray([source], tmp_path / "ray", KeywordStanceModel(), all_attributions=True, workers=1)
+
+    acts = [json.loads(line)["act"] for line in (tmp_path / "ray" / QUOTES_FILE).open(encoding="utf-8")]
+    assert acts == ["speech", "other"]  # the belief is kept: the extract stage got the choice
+    assert folder_differences(tmp_path / "local", tmp_path / "ray") == []
 
 
 def test_batch_ray_reads_and_writes_uris(local_ray, tmp_path):

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from stance.cli import app, main
 from stance.errors import EXIT_SOME_FAILED, EXIT_USAGE, ModelError
+from stance.output.folder import ARTICLES_FILE, QUOTES_FILE
 
 runner = CliRunner()
 
@@ -211,8 +212,25 @@ def test_cli_analyze_seed_article_speaker_stances(seed_table, speaker, expected)
     assert stances[speaker] in expected, seed_table
 
 
-def test_cli_analyze_all_attributions_is_refused_in_batch_mode(tmp_path):
-    result = runner.invoke(
-        app, ["analyze", str(tmp_path), "--output-dir", str(tmp_path / "out"), "--attributions", "all"]
-    )
-    assert result.exit_code != 0 and "--attributions all" in result.output
+# Written for this test: a statement, and a belief that only --attributions all keeps.
+BELIEF_TEXT = "Mayor Jane Smith said the budget is balanced.\n\nJane Smith believes the plan will fail.\n"
+
+
+@pytest.mark.parametrize("attributions, expected", [
+    ("speech", [("the budget is balanced", "speech")]),
+    ("all", [("the budget is balanced", "speech"), ("the plan will fail", "other")]),
+])  # fmt: skip
+def test_cli_analyze_batch_keeps_the_attributions_asked_for(
+    monkeypatch, keyword_model, tmp_path, attributions, expected
+):
+    monkeypatch.setattr("stance.classify.load_model", lambda name=None, **options: keyword_model)
+    source = tmp_path / "smith.txt"
+    source.write_text(BELIEF_TEXT, encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke(source, "--fast", "--quiet", "--output-dir", out, "--attributions", attributions)
+    assert result.exit_code == 0, result.output
+    quotes = [json.loads(line) for line in (out / QUOTES_FILE).read_text(encoding="utf-8").splitlines()]
+    assert [(quote["text"], quote["act"]) for quote in quotes] == expected
+    assert {quote["speaker"] for quote in quotes} == {"Jane Smith"}
+    (article,) = [json.loads(line) for line in (out / ARTICLES_FILE).read_text(encoding="utf-8").splitlines()]
+    assert article["attributions"] == attributions

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from dataclasses import replace
 
 import pytest
 from rich.console import Console
@@ -117,7 +118,7 @@ def test_tables_speaker_table_has_every_column_and_speaker():
     ann_row = next(line for line in out.splitlines() if "Ann Lee" in line)
     assert "Mayor" in ann_row and "favor" in ann_row
     assert "against" in next(line for line in out.splitlines() if "Bo | Ray" in line)
-    assert "3 quotes (1 with no speaker, not counted), 2 speakers" in out
+    assert "3 quotes (1 with no speaker, not counted), 2 speakers · statements only" in out
 
 
 def test_tables_stances_take_the_reports_colours():
@@ -133,6 +134,12 @@ def test_tables_caption_counts_in_the_singular_for_one():
     one = analysis()
     one = Analysis(one.id, one.text, one.target, one.quotes[:1], one.speakers, one.stances[:1])
     assert "1 quote, 1 speaker" in render(speaker_table(one))
+
+
+def test_tables_caption_says_which_attributions_were_kept():
+    everything = replace(analysis(), attributions="all")
+    assert "2 speakers · all attributions" in render(speaker_table(everything))
+    assert "2 speakers · all attributions" in markdown_document(everything)
 
 
 def test_tables_corpus_table_shows_articles():

@@ -94,15 +94,16 @@ def analyze_cli(
         raise typer.BadParameter("--resume, --workers and --engine ray need --output-dir")
     if ray_address and engine is not Engine.ray:
         raise typer.BadParameter("--ray-address needs --engine ray")
-    if attributions is Attributions.all and output_dir is not None:
-        # The batch runners (stance/batch.py, stance/batch_ray.py) extract statements only so far.
-        raise typer.BadParameter("--attributions all is not available with --output-dir yet")
     options = ReadOptions(glob, id_field, text_field, target_field, max_chars, stdin_format.value)
+    all_attributions = attributions is Attributions.all
     if engine is Engine.ray:
         if resume:
             raise typer.BadParameter("--resume needs --engine local (it finishes a folder written by either engine)")
         # Each Ray actor loads the model; run_batch_ray checks that it exists before starting them.
-        spec = StanceSpec(model, device=device.value, precision=precision.value, batch_size=batch_size, fast=fast)
+        spec = StanceSpec(
+            model, device=device.value, precision=precision.value, batch_size=batch_size, fast=fast,
+            all_attributions=all_attributions,
+        )  # fmt: skip
         analyze_on_ray(
             paths, spec, output_dir, options=options, target=target,
             ray_options=RayOptions(address=ray_address, workers=workers), quiet=quiet,
@@ -111,7 +112,7 @@ def analyze_cli(
     # The model is loaded before any document is read, so a bad --model fails at once.
     pipeline = Pipeline(
         model, device=device.value, precision=precision.value, batch_size=batch_size, fast=fast,
-        all_attributions=attributions is Attributions.all,
+        all_attributions=all_attributions,
     )  # fmt: skip
     if output_dir is not None:
         analyze_to_folder(

@@ -25,6 +25,7 @@ from stance.cli.common import (
     output_stream,
 )
 from stance.errors import EXIT_SOME_FAILED
+from stance.output.tables import attributions_kept
 from stance.pipeline import extract_or_failure
 from stance.reading import ReadOptions, read_documents
 from stance.records import Analysis, Failure
@@ -89,8 +90,7 @@ def quotes_cli(
 
 
 def quotes_table(found: Analysis) -> Table:
-    kept = "statements" if found.attributions == "speech" else "all attributions"
-    table = Table(title=f"{found.id}: {len(found.quotes)} quotes ({kept})", show_lines=True)
+    table = Table(title=f"{found.id}: {len(found.quotes)} quotes ({attributions_kept(found)})", show_lines=True)
     table.add_column("speaker", style="bold")
     table.add_column("kind")
     table.add_column("cue")

@@ -7,8 +7,9 @@ the corpus part (the same speaker merged across documents, per target) when it i
 Formats:
 
 - ``table``: per document, the speaker-by-stance table (speaker, role, quotes, favor / against /
-  neutral shares, stance, confidence as `stance.aggregate` defines it); with several documents, a
-  corpus table per target.
+  neutral shares, stance, confidence as `stance.aggregate` defines it), its caption counting the
+  quotes and speakers and saying which attributions were kept; with several documents, a corpus
+  table per target.
 - ``jsonl``: one `Analysis.to_dict` object per line.
 - ``json``: one object ``{"documents": [...], "corpus": [{"target", "documents", "speakers"}]}``.
 - ``csv``: one row per speaker per document (`CSV_COLUMNS`).
@@ -208,6 +209,12 @@ class AnalysisWriter:
             self._csv_header_written = True
 
 
+def attributions_kept(analysis: Analysis) -> str:
+    """Which quotes ``analysis`` kept, in words: ``statements only`` or ``all attributions``
+    (``--attributions``; a count means little without it)."""
+    return "statements only" if analysis.attributions == "speech" else "all attributions"
+
+
 def plural(count: int, noun: str) -> str:
     """``1 quote``, ``2 quotes``, ``1,200 quotes``."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
@@ -236,7 +243,7 @@ def _document_caption(analysis: Analysis) -> str:
     quotes = plural(len(analysis.quotes), "quote")
     if unattributed:
         quotes += f" ({unattributed:,} with no speaker, not counted)"
-    return f"{quotes}, {plural(len(analysis.stances), 'speaker')}"
+    return f"{quotes}, {plural(len(analysis.stances), 'speaker')} · {attributions_kept(analysis)}"
 
 
 def _header(articles: bool) -> list[str]:
