@@ -1,6 +1,6 @@
 """The batch engines side by side: documents/s, the same records, and memory against corpus size.
 
-    python benchmarks/scale.py [--docs 2000] [--memory-docs 40] [--json runs/scale-benchmark.json]
+    python benchmarks/scale.py [--docs 2000] [--memory-docs 40] [--fast] [--model M] [--json runs/scale-benchmark.json]
 
 One run, each measure a ``stance analyze --output-dir`` in a child process (models, Ray start
 and writing included):
@@ -111,6 +111,7 @@ def main(argv: list[str]) -> dict:
     parser.add_argument("--memory-docs", type=int, default=40, help="(c): N; memory for N and 10×N articles")
     parser.add_argument("--precision", default="fp32", help="(a, b): the stance model's precision")
     parser.add_argument("--fast", action="store_true", help="quotes by the rules only (no quote tagger)")
+    parser.add_argument("--model", default=None, help="stance model (default: the shipped default)")
     parser.add_argument("--skip-throughput", action="store_true", help="leave out (a) and (b)")
     parser.add_argument("--skip-memory", action="store_true", help="leave out (c)")
     parser.add_argument(
@@ -120,14 +121,16 @@ def main(argv: list[str]) -> dict:
     parser.add_argument("--json", type=Path, default=ROOT / "runs" / "scale-benchmark.json")
     args = parser.parse_args(argv)
 
-    fast = ["--fast"] if args.fast else []
-    results: dict = {"cpus": os.cpu_count(), "docs": args.docs, "precision": args.precision, "fast": args.fast}
+    shared_options = (["--fast"] if args.fast else []) + (["--model", args.model] if args.model else [])
+    results: dict = {
+        "cpus": os.cpu_count(), "docs": args.docs, "precision": args.precision, "fast": args.fast, "model": args.model
+    }
     with tempfile.TemporaryDirectory(dir=args.scratch) as scratch:
         scratch = Path(scratch)
         if not args.skip_throughput:
             corpus = copy_corpus(POLNEAR / "dev.jsonl", scratch / f"dev-{args.docs}.jsonl", args.docs)
             for name, options in RUNS.items():
-                results[name] = analyze(corpus, scratch / name, [*options, "--precision", args.precision, *fast])
+                results[name] = analyze(corpus, scratch / name, [*options, "--precision", args.precision, *shared_options])
                 print(name, results[name], flush=True)
             for name in ("ray-1", "ray-2"):
                 results[f"{name}_differences"] = folder_differences(scratch / "local", scratch / name, tolerance=1e-4)
@@ -142,7 +145,7 @@ def main(argv: list[str]) -> dict:
             for size in (args.memory_docs, args.memory_docs * MEMORY_FACTOR):
                 train = copy_corpus(POLNEAR / "train.jsonl", scratch / f"train-{size}.jsonl", size)
                 for name in engines:
-                    measured = analyze(train, scratch / f"memory-{name}-{size}", [*RUNS[name], *fast])
+                    measured = analyze(train, scratch / f"memory-{name}-{size}", [*RUNS[name], *shared_options])
                     results[f"memory_{name}_{size}"] = measured
                     print(f"memory {name} {size}", measured, flush=True)
             for name in engines:

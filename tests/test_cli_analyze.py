@@ -172,26 +172,11 @@ def table_stances(out: str) -> dict[str, str]:
     return stances
 
 
-# What the shipped classifier scores, not the aggregation, keeps these from the expected stance.
-ICE_MISS = "the classifier scores every quote of the agency neutral (favor at most 0.30)"
-
-
-@pytest.fixture(scope="module")
-def seed_table() -> str:
-    """`stance analyze` on the seed article with the shipped model, run once for these tests."""
-    result = runner.invoke(app, ["analyze", str(SEED)])
-    assert result.exit_code == 0, result.output
-    return result.stdout
-
-
-@pytest.mark.slow
-def test_cli_analyze_seed_article_table_lists_the_speakers(seed_table):
-    # The quote counts come from the extractors and the speakers stage, not from the model.
-    quotes = {cells[0]: int(cells[2]) for cells in table_rows(seed_table)}
-    expected = {"John Morton": 2, "Joanne Lin": 2, "Janet Napolitano": 4, "Gregory Palmore": 1}
-    assert {name: quotes.get(name) for name in expected} == expected, seed_table
-    (agency,) = [name for name in quotes if name == "ICE" or "Customs Enforcement" in name]
-    assert quotes[agency] == 5, seed_table
+# What the shipped classifier scores, not the aggregation, keeps this from the expected stance.
+CRITICS_MISS = (
+    "the model reads 'characterizing it as a back-door amnesty program' as against (58%): the critics' "
+    "stance toward enforcement is the opposite of their criticism's target, which it does not yet resolve"
+)
 
 
 @pytest.mark.slow
@@ -200,15 +185,17 @@ def test_cli_analyze_seed_article_table_lists_the_speakers(seed_table):
     [
         ("John Morton", {"favor"}),
         ("Joanne Lin", {"against"}),
+        ("American Civil Liberties Union (ACLU)", {"against"}),
         ("Gregory Palmore", {"favor", "neutral"}),
         ("Janet Napolitano", {"favor"}),
-        pytest.param("ICE", {"favor"}, marks=pytest.mark.xfail(reason=ICE_MISS, strict=True)),
+        ("Immigration and Customs Enforcement (ICE)", {"favor"}),
+        pytest.param(
+            "some people who favor more deportations", {"favor"}, marks=pytest.mark.xfail(reason=CRITICS_MISS, strict=True)
+        ),
     ],
 )
 def test_cli_analyze_seed_article_speaker_stances(seed_table, speaker, expected):
     stances = table_stances(seed_table)
-    if speaker == "ICE":  # the speakers stage may spell the agency out
-        speaker = next(name for name in stances if name == "ICE" or "Customs Enforcement" in name)
     assert stances[speaker] in expected, seed_table
 
 

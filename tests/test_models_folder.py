@@ -29,7 +29,7 @@ from stance.models.folder import (
 
 TASK = "stance-classification"
 SENTENCES = ["target: gun control", "the sheriff said: permits are issued on weekdays."]
-SHIPPED = {"stance-minilm": "stance-classification", "quote-tagger": "quote-tagging"}
+SHIPPED = {"stance-mpnet": "stance-classification", "stance-minilm": "stance-classification", "quote-tagger": "quote-tagging"}
 
 
 def _logits(model, tokenizer):

@@ -41,9 +41,9 @@ logger = logging.getLogger(__name__)
 TASK = "stance-classification"
 # The shipped stance models, folders in models/ that `--model` names by these short names.
 FAST_MODEL = "stance-minilm"  # MiniLM: partial weights over the packaged encoder
-MPNET_MODEL = "stance-mpnet"  # MPNet with a LoRA adapter, once trained
+MPNET_MODEL = "stance-mpnet"  # MPNet with a LoRA adapter: more accurate, reads the statement over the party
 # What `--model` defaults to: the one place to switch the default.
-DEFAULT_MODEL = FAST_MODEL
+DEFAULT_MODEL = MPNET_MODEL
 NLI_HYPOTHESES = {
     "favor": "{speaker} supports {target}.",
     "against": "{speaker} opposes {target}.",

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from stance.classify.models import DEFAULT_MODEL
+from stance.classify.models import FAST_MODEL
 from stance.cli.app import app
 from stance.cli.common import Precision
 from stance.evaluation.bootstrap import format_interval
@@ -46,7 +46,7 @@ def train_cli(
     base_model: str | None = typer.Option(
         None, help="Start from a packaged encoder (minilm, mpnet: installed from PyPI, nothing downloaded), a "
         "folder, models/ name or hub id (a stance model continues training); "
-        f"default: the packaged MiniLM encoder, or the shipped model ({DEFAULT_MODEL}) when DATA holds a file "
+        f"default: the packaged MiniLM encoder, or the shipped model ({FAST_MODEL}) when DATA holds a file "
         "written by `stance label`.",
     ),
     validation: list[Path] = typer.Option(
@@ -131,9 +131,9 @@ def train_cli(
     )
     console = Console(stderr=True, soft_wrap=True)  # a path in a message stays on one line
     if base_model is None and any(is_label_file(path) for path in data):
-        # The labelling loop adapts the model that made the suggestions to the user's articles.
-        base_model = DEFAULT_MODEL
-        console.print(f"continuing from the shipped model {DEFAULT_MODEL} (DATA was written by `stance label`; "
+        # The labelling loop adapts the fast shipped model (minutes per epoch on a CPU) to the user's articles.
+        base_model = FAST_MODEL
+        console.print(f"continuing from the shipped model {FAST_MODEL} (DATA was written by `stance label`; "
                       "--base-model to start elsewhere)")
     with progress_bars(console) as (bars, progress):
 

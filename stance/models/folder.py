@@ -33,6 +33,8 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -390,7 +392,8 @@ def from_pretrained_safely(factory, source: str | Path, **kwargs):
     if factory.__name__.startswith("AutoModel"):
         kwargs["use_safetensors"] = True
     try:
-        return factory.from_pretrained(str(source), trust_remote_code=False, **kwargs)
+        with _quiet_transformers():
+            return factory.from_pretrained(str(source), trust_remote_code=False, **kwargs)
     except (OSError, ValueError) as error:
         if isinstance(source, Path):
             raise ModelError(f"{source}: can't load the model folder: {error}") from None
@@ -400,3 +403,21 @@ def from_pretrained_safely(factory, source: str | Path, **kwargs):
             "machine with internet (AutoModelForSequenceClassification.from_pretrained(...)."
             "save_pretrained(FOLDER), with its tokenizer) and pass --model FOLDER."
         ) from None
+
+
+@contextmanager
+def _quiet_transformers() -> Iterator[None]:
+    """transformers' load report and "Loading weights" bar, off while a model loads: over a base
+    encoder they list the head as missing, which the stance folder's own weights then fill in,
+    and they would interleave with the CLI's output. Errors still raise."""
+    from transformers.utils import logging as transformers_logging
+
+    verbosity, bars = transformers_logging.get_verbosity(), transformers_logging.is_progress_bar_enabled()
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        transformers_logging.set_verbosity(verbosity)
+        if bars:
+            transformers_logging.enable_progress_bar()
