@@ -9,6 +9,8 @@ adapter into the base weights, so that inference costs what a plain model costs.
 
 from __future__ import annotations
 
+import warnings
+
 from dataclasses import asdict, dataclass
 
 from stance.errors import ModelError
@@ -76,7 +78,10 @@ def with_lora(model, settings: LoraSettings):
     require grad."""
     from peft import get_peft_model
 
-    return get_peft_model(model, settings.peft_config())
+    with warnings.catch_warnings():
+        # peft asks transformers a deprecated question while wrapping; nothing for our users to act on.
+        warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
+        return get_peft_model(model, settings.peft_config())
 
 
 def is_lora_model(model) -> bool:
