@@ -12,7 +12,7 @@ from conftest import ROOT
 
 from stance.errors import ModelError
 from stance.models import folder as model_folder
-from stance.models.encoders import MINILM, packaged_encoder
+from stance.models.encoders import MINILM, MPNET, packaged_encoder
 from stance.models.folder import (
     CONFIG_FILE,
     WEIGHTS_FILE,
@@ -29,7 +29,12 @@ from stance.models.folder import (
 
 TASK = "stance-classification"
 SENTENCES = ["target: gun control", "the sheriff said: permits are issued on weekdays."]
-SHIPPED = {"stance-mpnet": "stance-classification", "stance-minilm": "stance-classification", "quote-tagger": "quote-tagging"}
+# Each shipped folder: its task, the packaged encoder under it, and how its own weights are stored.
+SHIPPED = {
+    "stance-mpnet": ("stance-classification", MPNET, "lora"),
+    "stance-minilm": ("stance-classification", MINILM, "partial"),
+    "quote-tagger": ("quote-tagging", MINILM, "partial"),
+}
 
 
 def _logits(model, tokenizer):
@@ -138,17 +143,23 @@ def test_models_folder_library_versions_name_the_libraries_that_wrote_it():
     assert {"stance", "torch", "transformers", "tokenizers", "safetensors"} <= set(library_versions())
 
 
-@pytest.mark.parametrize(("name", "task"), SHIPPED.items())
-def test_models_folder_shipped_folders_have_the_current_schema_and_their_hashes(name, task):
+@pytest.mark.parametrize("name", SHIPPED)
+def test_models_folder_shipped_folders_have_the_current_schema_and_their_hashes(name):
     from safetensors import safe_open
 
+    from stance.models.folder import ADAPTER_FILE
+
+    task, encoder, stored = SHIPPED[name]
     folder = ROOT / "models" / name
     record = read_model_record(folder, task)
-    assert packaged_encoder(record.base) is MINILM and record.weights.stored == "partial"
-    assert file_sha256(folder / WEIGHTS_FILE) == record.weights.sha256
-    with safe_open(str(folder / WEIGHTS_FILE), "pt") as weights:
-        assert all(key.startswith(record.weights.trained_prefixes) for key in weights.keys())
+    assert packaged_encoder(record.base) is encoder and record.weights.stored == stored
+    weights_file = folder / (ADAPTER_FILE if stored == "lora" else WEIGHTS_FILE)
+    assert file_sha256(weights_file) == record.weights.sha256
+    if stored == "partial":
+        with safe_open(str(weights_file), "pt") as weights:
+            assert all(key.startswith(record.weights.trained_prefixes) for key in weights.keys())
     assert record.training  # how it was made stays with it
+    assert (folder / "README.md").is_file()  # and its card
 
 
 def _lora_model(encoder, rank: int = 2):
