@@ -172,6 +172,24 @@ def table_stances(out: str) -> dict[str, str]:
     return stances
 
 
+@pytest.fixture(scope="module")
+def seed_table() -> str:
+    """`stance analyze` on the seed article with the shipped model, run once for these tests."""
+    result = runner.invoke(app, ["analyze", str(SEED)])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.mark.slow
+def test_cli_analyze_seed_article_table_lists_the_speakers(seed_table):
+    # The quote counts come from the extractors and the speakers stage, not from the model.
+    quotes = {cells[0]: int(cells[2]) for cells in table_rows(seed_table)}
+    expected = {"John Morton": 2, "Joanne Lin": 2, "Janet Napolitano": 4, "Gregory Palmore": 1}
+    assert {name: quotes.get(name) for name in expected} == expected, seed_table
+    (agency,) = [name for name in quotes if name == "ICE" or "Customs Enforcement" in name]
+    assert quotes[agency] == 5, seed_table
+
+
 # What the shipped classifier scores, not the aggregation, keeps this from the expected stance.
 CRITICS_MISS = (
     "the model reads 'characterizing it as a back-door amnesty program' as against (58%): the critics' "
