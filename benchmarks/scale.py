@@ -1,6 +1,6 @@
 """The batch engines side by side: documents/s, the same records, and memory against corpus size.
 
-    python benchmarks/scale.py [--docs 2000] [--memory-docs 40] [--fast] [--model M] [--json runs/scale-benchmark.json]
+    python benchmarks/scale.py [--docs 2000] [--runs local,ray-1,ray-2] [--memory-docs 40] [--fast] [--model M] [--json runs/scale-benchmark.json]
 
 One run, each measure a ``stance analyze --output-dir`` in a child process (models, Ray start
 and writing included):
@@ -115,6 +115,9 @@ def main(argv: list[str]) -> dict:
     parser.add_argument("--skip-throughput", action="store_true", help="leave out (a) and (b)")
     parser.add_argument("--skip-memory", action="store_true", help="leave out (c)")
     parser.add_argument(
+        "--runs", default="local,ray-1,ray-2", help="(a, b): of local, ray-1, ray-2 (local always runs: the reference)"
+    )
+    parser.add_argument(
         "--memory-engines", default="local,ray-2", help="(c): of local, ray-1, ray-2 (local alone for older code)"
     )
     parser.add_argument("--scratch", type=Path, default=None, help="folder for corpora and outputs")
@@ -129,17 +132,19 @@ def main(argv: list[str]) -> dict:
         scratch = Path(scratch)
         if not args.skip_throughput:
             corpus = copy_corpus(POLNEAR / "dev.jsonl", scratch / f"dev-{args.docs}.jsonl", args.docs)
-            for name, options in RUNS.items():
-                results[name] = analyze(corpus, scratch / name, [*options, "--precision", args.precision, *shared_options])
+            runs = ["local", *(name for name in args.runs.split(",") if name != "local")]
+            for name in runs:
+                results[name] = analyze(corpus, scratch / name, [*RUNS[name], "--precision", args.precision, *shared_options])
                 print(name, results[name], flush=True)
-            for name in ("ray-1", "ray-2"):
+            for name in runs[1:]:
                 results[f"{name}_differences"] = folder_differences(scratch / "local", scratch / name, tolerance=1e-4)
                 results[f"{name}_over_local"] = round(
                     results[name]["documents_per_s"] / results["local"]["documents_per_s"], 2
                 )
-            results["ray-2_over_ray-1"] = round(
-                results["ray-2"]["documents_per_s"] / results["ray-1"]["documents_per_s"], 2
-            )
+            if {"ray-1", "ray-2"} <= set(runs):
+                results["ray-2_over_ray-1"] = round(
+                    results["ray-2"]["documents_per_s"] / results["ray-1"]["documents_per_s"], 2
+                )
         engines = args.memory_engines.split(",")
         if not args.skip_memory:
             for size in (args.memory_docs, args.memory_docs * MEMORY_FACTOR):
@@ -183,12 +188,13 @@ def print_throughput(results: dict, args) -> None:
     table = Table(title=f"Engines on {results['cpus']} CPUs, {args.docs} PolNeAR documents, {args.precision}")
     for column in ("run", "documents/s", "seconds", "peak PSS (tree), MiB", "same records as local"):
         table.add_column(column, justify="right")
-    for name in ("local", "ray-1", "ray-2"):
+    for name in [name for name in RUNS if name in results]:
         run = results[name]
         same = "" if name == "local" else ("yes" if not results[f"{name}_differences"] else "NO")
         table.add_row(name, f"{run['documents_per_s']}", f"{run['seconds']}", f"{run['peak_tree_pss_mib']}", same)
     Console().print(table)
-    Console().print(f"ray-2 / ray-1: {results['ray-2_over_ray-1']}×, ray-2 / local: {results['ray-2_over_local']}×")
+    ratios = [f"{name.replace('_over_', ' / ')}: {value}×" for name, value in results.items() if "_over_" in name]
+    Console().print(", ".join(ratios))
 
 
 if __name__ == "__main__":
