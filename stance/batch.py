@@ -109,22 +109,28 @@ def run_batch(
                 counts.update(outputs.write(pipeline.classify(found)))
                 release_freed_memory()
                 if progress:
-                    progress(_progress(counts, started))
+                    progress(batch_progress(counts, started))
     except KeyboardInterrupt:
         interrupted = True
         logger.info("interrupted; the documents written so far are kept (rerun with --resume)")
         # A write may have been cut, or be in articles.jsonl but not yet in quotes.jsonl.
         outputs.repair()
-    speakers = write_tables(outputs.folder)
+    return finish_batch(outputs.folder, counts, started, interrupted)
+
+
+def finish_batch(folder: Path, counts: Counter[str], started: float, interrupted: bool) -> BatchSummary:
+    """Write the corpus tables of the output ``folder`` (`write_tables`) and sum up the run that
+    wrote it: ``counts`` of this run, totals of the folder, seconds since ``started``."""
+    speakers = write_tables(folder)
     return BatchSummary(
-        output_dir=outputs.folder,
+        output_dir=folder,
         documents=counts["documents"],
         quotes=counts["quotes"],
         failures=counts["failures"],
         skipped=counts["skipped"],
         speakers=speakers,
-        total_documents=count_lines(outputs.folder / ARTICLES_FILE),
-        total_failures=count_lines(outputs.folder / FAILURES_FILE),
+        total_documents=count_lines(folder / ARTICLES_FILE),
+        total_failures=count_lines(folder / FAILURES_FILE),
         seconds=time.monotonic() - started,
         interrupted=interrupted,
     )
@@ -194,7 +200,8 @@ def _start_worker() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
-def _progress(counts: Counter[str], started: float) -> BatchProgress:
+def batch_progress(counts: Counter[str], started: float) -> BatchProgress:
+    """A run's progress so far, from its ``counts``."""
     return BatchProgress(
         documents=counts["documents"],
         quotes=counts["quotes"],

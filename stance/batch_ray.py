@@ -35,7 +35,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -43,17 +43,12 @@ from stance.batch import (
     DOCUMENTS_PER_BATCH,
     BatchProgress,
     BatchSummary,
+    batch_progress,
+    finish_batch,
     release_freed_memory,
 )
 from stance.errors import InputError, StanceError
-from stance.output.folder import (
-    ARTICLES_FILE,
-    FAILURES_FILE,
-    OutputFolder,
-    count_lines,
-    repeated_id,
-    write_tables,
-)
+from stance.output.folder import ARTICLES_FILE, OutputFolder, repeated_id
 from stance.pipeline import Pipeline, StanceModel, extract_or_failure
 from stance.reading import STDIN, InputFile, ReadOptions, files_of, is_uri, read_file
 from stance.records import DEFAULT_TARGET, Analysis, Article, Failure
@@ -143,25 +138,15 @@ def run_batch_ray(
                 for batch in dataset.iter_batches(batch_size=None, batch_format="numpy"):
                     counts.update(outputs.write(_unique_ids(batch, first_origin)))
                     if progress:
-                        progress(_progress(counts, started))
+                        progress(batch_progress(counts, started))
         except KeyboardInterrupt:
             interrupted = True
             logger.info("interrupted; the documents written so far are kept")
             outputs.repair()
-        speakers = write_tables(folder)
-        totals = count_lines(folder / ARTICLES_FILE), count_lines(folder / FAILURES_FILE)
-    return BatchSummary(
-        output_dir=output_dir if is_uri(output_dir) else Path(output_dir),
-        documents=counts["documents"],
-        quotes=counts["quotes"],
-        failures=counts["failures"],
-        skipped=0,
-        speakers=speakers,
-        total_documents=totals[0],
-        total_failures=totals[1],
-        seconds=time.monotonic() - started,
-        interrupted=interrupted,
-    )
+        summary = finish_batch(folder, counts, started, interrupted)
+    # Seconds again: a URI's folder is uploaded when the staging ends.
+    output_dir = output_dir if is_uri(output_dir) else Path(output_dir)
+    return replace(summary, output_dir=output_dir, seconds=time.monotonic() - started)
 
 
 @contextmanager
@@ -378,13 +363,3 @@ def _staging(output_dir: str | Path) -> Iterator[Path]:
         yield Path(local)
         filesystem.create_dir(where)
         copy_files(local, str(output_dir))
-
-
-def _progress(counts: Counter[str], started: float) -> BatchProgress:
-    return BatchProgress(
-        documents=counts["documents"],
-        quotes=counts["quotes"],
-        failures=counts["failures"],
-        skipped=0,
-        seconds=time.monotonic() - started,
-    )
