@@ -267,6 +267,30 @@ def test_training_lora_on_a_packaged_encoder_saves_the_adapter_and_loads_identic
     assert "lora" not in type(loaded.model).__name__.lower() and not hasattr(loaded.model, "peft_config")
 
 
+def test_training_a_lora_model_further_continues_its_adapter(tmp_path, packaged_tiny_encoder):
+    from safetensors.torch import load_file
+
+    rows = read_labelled([TINY_STANCE_EXAMPLE])
+    args = TrainingArguments(epochs=1, batch_size=8, max_length=48, learning_rate=3e-3, lora_rank=2, validation_fraction=0.2)
+    first = save_trained(fit_stance(rows, args, base_model=packaged_tiny_encoder.key), tmp_path / "first", args)
+    record = json.loads((first / "stance_config.json").read_text())
+    record["config"]["temperature"] = 1.7  # as `stance calibrate` leaves it
+    (first / "stance_config.json").write_text(json.dumps(record))
+    with pytest.raises(DataError, match="rank 2, found --lora-rank 4"):
+        fit_stance(rows, replace(args, lora_rank=4), base_model=first)
+
+    further = fit_stance(rows, replace(args, lora_rank=0), base_model=first)
+    assert further.classifier.config.temperature == 1.0  # new logits need their own
+    second = save_trained(further, tmp_path / "second", args)
+    config = json.loads((second / "stance_config.json").read_text())
+    assert config["base"] == packaged_tiny_encoder.record() and config["weights"]["stored"] == "lora"
+    before, after = load_file(first / "adapter_model.safetensors"), load_file(second / "adapter_model.safetensors")
+    assert before.keys() == after.keys()
+    assert any(not before[key].equal(after[key]) for key in before if "lora_B" in key)
+    inputs = [row.input for row in rows]
+    assert load_model(second, precision="fp32").predict_proba(inputs) == further.classifier.predict_proba(inputs)
+
+
 def test_training_lora_on_another_encoder_saves_the_merged_model_whole(tmp_path, tiny_encoder_dir):
     rows = read_labelled([TINY_STANCE_EXAMPLE])
     args = TrainingArguments(epochs=1, batch_size=8, max_length=48, lora_rank=2, validation_fraction=0.0)

@@ -41,7 +41,7 @@ from typing import Literal
 
 from stance.errors import ModelError
 from stance.models.encoders import PackagedEncoder, file_sha256, packaged_encoder
-from stance.models.lora import LoraAdapter, LoraSettings, merge_lora
+from stance.models.lora import LoraAdapter, LoraSettings, merge_lora, with_adapter
 
 logger = logging.getLogger(__name__)
 
@@ -226,19 +226,20 @@ def save_model_folder(
     return record
 
 
-def load_model_folder(folder: str | Path, factory, task: str):
+def load_model_folder(folder: str | Path, factory, task: str, *, merge_adapter: bool = True):
     """Load the ``task`` model saved in ``folder`` by `save_model_folder`: ``(model, record)``.
 
     ``factory`` is the transformers Auto class of the task (e.g. ``AutoModelForTokenClassification``).
     The weights' sha256 is verified against the record, and for a partial or LoRA folder the
-    packaged encoder's too; a LoRA adapter is merged into the base. The model is returned in eval
-    mode, in float32.
+    packaged encoder's too; a LoRA adapter is merged into the base, or, with ``merge_adapter``
+    False, loaded unmerged (a peft model) so that training can continue it. The model is returned
+    in eval mode, in float32.
     """
     folder = Path(folder)
     record = read_model_record(folder, task)
     logger.debug("%s: a %s model, %s weights", folder, task, record.weights.stored)
     if record.weights.stored == "lora":
-        model = _load_lora(folder, factory, record)
+        model = _load_lora(folder, factory, record, merge_adapter)
     elif record.weights.stored == "partial":
         model = factory.from_config(read_transformers_config(folder))
         load_partial_weights(model, folder, record)
@@ -332,9 +333,9 @@ def load_partial_weights(model, folder: Path, record: ModelRecord) -> None:
         model.load_state_dict(state, strict=False)
 
 
-def _load_lora(folder: Path, factory, record: ModelRecord):
+def _load_lora(folder: Path, factory, record: ModelRecord, merge: bool):
     """The packaged base (verified) with the folder's task head config, the adapter (verified)
-    merged into it."""
+    merged into it, or over it unmerged."""
     path = folder / ADAPTER_FILE
     encoder = packaged_encoder(record.base)
     if encoder is None or not record.weights.lora:
@@ -343,7 +344,7 @@ def _load_lora(folder: Path, factory, record: ModelRecord):
     verify_sha256(base_dir / WEIGHTS_FILE, encoder.sha256)
     model = from_pretrained_safely(factory, base_dir, config=read_transformers_config(folder))
     adapter = LoraAdapter(LoraSettings.from_dict(record.weights.lora), load_safetensors(path, record.weights.sha256))
-    return merge_lora(model, adapter, str(path))
+    return (merge_lora if merge else with_adapter)(model, adapter, str(path))
 
 
 def _save_adapter(adapter: LoraAdapter, folder: Path, base_name: str) -> str:

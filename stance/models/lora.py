@@ -5,6 +5,8 @@ feed-forward layers of every encoder layer are trained, and the classification h
 pooler, which feeds it) is trained whole. A model folder then stores only `LoraAdapter.tensors`
 (a few MB) and names the base encoder; `merge_lora` rebuilds the model at load and folds the
 adapter into the base weights, so that inference costs what a plain model costs.
+Training a LoRA model further continues its adapter over the base (`with_adapter`), so the new
+folder is an adapter again.
 """
 
 from __future__ import annotations
@@ -51,6 +53,15 @@ class LoraSettings:
         model classifies from it (BERT; MPNet's head pools by itself)."""
         pooler = getattr(model.base_model, "pooler", None) is not None
         return cls(rank, 2 * rank, modules_to_save=("classifier", "pooler") if pooler else ("classifier",))
+
+    @classmethod
+    def of_model(cls, peft_model) -> LoraSettings:
+        """The settings ``peft_model`` (from `with_lora`) was wrapped with."""
+        config = peft_model.peft_config["default"]
+        return cls(
+            config.r, config.lora_alpha, config.lora_dropout, str(config.target_modules),
+            tuple(config.modules_to_save or ()),
+        )
 
     def peft_config(self):
         from peft import LoraConfig
@@ -99,10 +110,9 @@ def merge_trained(peft_model, settings: LoraSettings) -> tuple[object, LoraAdapt
     return peft_model.merge_and_unload(), LoraAdapter(settings, tensors)
 
 
-def merge_lora(model, adapter: LoraAdapter, origin: str = "the adapter"):
-    """``model`` (the base, with its task head) with ``adapter`` applied and merged: a plain
-    model again. ``origin`` names the file in errors. Merging the same tensors into the same base
-    gives the same weights bit for bit as `merge_trained` did after training."""
+def with_adapter(model, adapter: LoraAdapter, origin: str = "the adapter"):
+    """``model`` (the base, with its task head) wrapped for LoRA with ``adapter``'s tensors loaded,
+    unmerged, so that training can continue them. ``origin`` names the file in errors."""
     from peft import set_peft_model_state_dict
 
     peft_model = with_lora(model, adapter.settings)
@@ -115,4 +125,11 @@ def merge_lora(model, adapter: LoraAdapter, origin: str = "the adapter"):
             f"{sorted(result.unexpected_keys)[:3]} and missing {missing[:3]}; the folder was written by "
             "another version of stance"
         )
-    return peft_model.merge_and_unload()
+    return peft_model
+
+
+def merge_lora(model, adapter: LoraAdapter, origin: str = "the adapter"):
+    """``model`` (the base, with its task head) with ``adapter`` applied and merged: a plain
+    model again. ``origin`` names the file in errors. Merging the same tensors into the same base
+    gives the same weights bit for bit as `merge_trained` did after training."""
+    return with_adapter(model, adapter, origin).merge_and_unload()

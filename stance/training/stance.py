@@ -41,12 +41,14 @@ from stance.models.encoders import DEFAULT_ENCODER, PACKAGED_ENCODERS
 from stance.models.folder import (
     WEIGHTS_FILE,
     from_pretrained_safely,
+    has_model_record,
+    load_model_folder,
     load_tokenizer,
     read_model_record,
     read_transformers_config,
     verify_sha256,
 )
-from stance.models.lora import LoraSettings, merge_trained, with_lora
+from stance.models.lora import LoraSettings, is_lora_model, merge_trained, with_lora
 from stance.records import STANCE_LABELS, StanceInput
 from stance.training.batches import substitute_speakers, training_batches
 from stance.training.loop import Checkpointing, EpochSummary, LoopSettings, StepReport, run_loop, seed_everything
@@ -274,10 +276,13 @@ def fit_stance(
     if unlabelled and not teachers:
         raise DataError("unlabelled statements need a teacher model to label them; pass one")
     classifier = initial_classifier(base_model, args)
-    lora = LoraSettings.for_model(classifier.model, args.lora_rank) if args.lora_rank else None
-    if lora:
+    if is_lora_model(classifier.model):  # a LoRA stance model: its adapter trains on
+        lora = LoraSettings.of_model(classifier.model)
+    elif args.lora_rank:
+        lora = LoraSettings.for_model(classifier.model, args.lora_rank)
         classifier.model = with_lora(classifier.model, lora)
     else:
+        lora = None
         _freeze(classifier.model, args)
     model = classifier.model
     inputs = [row.input for row in statements] + list(unlabelled)
@@ -436,9 +441,11 @@ def initial_classifier(base_model: str | Path | None, args: TrainingArguments):
         )
         return StanceClassifier(model, load_tokenizer(folder), config, encoder.record())
     source = resolve_model(base_model)
+    if has_model_record(source) and read_model_record(source, TASK).weights.stored == "lora":
+        return _continued_adapter(source, args)
     loaded = load_model(source, precision="fp32") if _is_stance_model(source) else None
     if isinstance(loaded, StanceClassifier):
-        loaded.config = replace(loaded.config, max_length=args.max_length, use_context=args.use_context)
+        loaded.config = _training_config(loaded.config, args)
         if args.lora_rank:
             # Its weights are no longer the packaged encoder's: an adapter over that would lose them.
             loaded.base = {"name": str(base_model)}
@@ -452,6 +459,24 @@ def initial_classifier(base_model: str | Path | None, args: TrainingArguments):
         ignore_mismatched_sizes=True,
     )
     return StanceClassifier(model, load_tokenizer(source), config, {"name": str(base_model)})
+
+
+def _continued_adapter(source: str | Path, args: TrainingArguments) -> StanceClassifier:
+    """A LoRA stance model whose adapter trains on, unmerged over its packaged base, so that the
+    new folder stores an adapter again (a few MB) rather than the whole merged model."""
+    from transformers import AutoModelForSequenceClassification
+
+    model, record = load_model_folder(source, AutoModelForSequenceClassification, TASK, merge_adapter=False)
+    rank = LoraSettings.of_model(model).rank
+    if args.lora_rank not in (0, rank):
+        raise DataError(f"{source}: its LoRA adapter has rank {rank}, found --lora-rank {args.lora_rank}; leave it out")
+    return StanceClassifier(model, load_tokenizer(source), _training_config(StanceConfig.from_dict(record.config), args), record.base)
+
+
+def _training_config(config: StanceConfig, args: TrainingArguments) -> StanceConfig:
+    """A trained model's config for training it further: the temperature back to 1, since new
+    logits need their own (`stance calibrate`)."""
+    return replace(config, max_length=args.max_length, use_context=args.use_context, temperature=1.0)
 
 
 def _is_stance_model(source: str | Path) -> bool:
