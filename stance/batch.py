@@ -21,13 +21,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
 
 from stance.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED
 from stance.output.folder import ARTICLES_FILE, FAILURES_FILE, OutputFolder, count_lines, write_tables
-from stance.pipeline import Pipeline, extract_or_failure
+from stance.pipeline import ARTICLES_PER_EXTRACTION, Pipeline, extract_all_or_failure, groups_of
 from stance.records import DEFAULT_TARGET, Analysis, Article, Failure
 
 logger = logging.getLogger(__name__)
@@ -96,11 +95,11 @@ def run_batch(
     counts: Counter[str] = Counter()
     interrupted = False
     extract = partial(
-        extract_or_failure, target=target, fast=pipeline.fast, all_attributions=pipeline.all_attributions
+        extract_all_or_failure, target=target, fast=pipeline.fast, all_attributions=pipeline.all_attributions
     )
     try:
         with outputs, _extractor(workers) as executor:
-            batches = _batches(outputs.pending(documents, counts), documents_per_batch)
+            batches = groups_of(outputs.pending(documents, counts), documents_per_batch)
             # The next batch is extracted (by the workers, if any) while this one is classified.
             ahead = _start_extraction(executor, extract, next(batches, None))
             while ahead is not None:
@@ -156,22 +155,18 @@ def _malloc_trim():
         return None
 
 
-def _batches(documents: Iterator[Article | Failure], size: int) -> Iterator[list[Article | Failure]]:
-    while batch := list(islice(documents, size)):
-        yield batch
-
-
 def _start_extraction(
     executor: Executor | None, extract: Callable, batch: Sequence[Article | Failure] | None
 ) -> Callable[[], list[Analysis | Failure]] | None:
-    """Start extracting ``batch``; returns a call that waits for its results (None: no batch)."""
+    """Start extracting ``batch`` (``extract`` takes a list of documents); returns a call that
+    waits for its results (None: no batch)."""
     if batch is None:
         return None
     if executor is None:
-        results = [doc if isinstance(doc, Failure) else extract(doc) for doc in batch]
+        results = extract(batch)
         return lambda: results
-    futures = [doc if isinstance(doc, Failure) else executor.submit(extract, doc) for doc in batch]
-    return lambda: [item if isinstance(item, Failure) else item.result() for item in futures]
+    futures = [executor.submit(extract, group) for group in groups_of(batch, ARTICLES_PER_EXTRACTION)]
+    return lambda: [doc for future in futures for doc in future.result()]
 
 
 class _extractor:
@@ -195,7 +190,7 @@ class _extractor:
 def _start_worker() -> None:
     # Ctrl-C goes to the whole process group; the parent alone decides how to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A worker tags one article at a time: one torch thread each (set before torch is imported),
+    # A worker tags a group of articles at a time: one torch thread each (set before torch is imported),
     # so the workers and the stance model don't fight over the same cores.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 

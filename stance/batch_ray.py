@@ -49,7 +49,7 @@ from stance.batch import (
 )
 from stance.errors import InputError, StanceError
 from stance.output.folder import ARTICLES_FILE, OutputFolder, repeated_id
-from stance.pipeline import Pipeline, StanceModel, extract_or_failure
+from stance.pipeline import Pipeline, StanceModel, extract_all_or_failure
 from stance.reading import STDIN, InputFile, ReadOptions, files_of, is_uri, read_file
 from stance.records import DEFAULT_TARGET, Analysis, Article, Failure
 
@@ -285,10 +285,7 @@ def _rows(documents: list[Article | Failure]) -> dict:
 
 
 def _extract(batch: dict, target: str, fast: bool, all_attributions: bool) -> dict:
-    records = [
-        doc if isinstance(doc, Failure) else extract_or_failure(doc, target, fast, all_attributions)
-        for doc in batch["record"]
-    ]
+    records = extract_all_or_failure(list(batch["record"]), target, fast, all_attributions)
     return {**batch, "record": _objects(records)}
 
 

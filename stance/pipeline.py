@@ -10,15 +10,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from stance.errors import InputError, ModelError, StanceError
 from stance.quotes import extract_quotes
-from stance.quotes.acts import quote_act
+from stance.quotes.acts import quote_act, settled_by, statement_sentences
 from stance.quotes.assemble import overlaps
 from stance.reading import page_furniture
-from stance.records import DEFAULT_TARGET, Analysis, Article, Failure, StanceInput
+from stance.records import DEFAULT_TARGET, Analysis, Article, Failure, Quote, StanceInput
 from stance.speakers import resolve_speakers
 from stance.speakers.sources import attributable
 
@@ -26,6 +27,20 @@ if TYPE_CHECKING:
     from stance.quotes.tagger import QuoteTagger
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+# Articles whose quotes are extracted together (`extract_articles`): enough to fill the tagger's
+# batches, few enough that the first results come soon.
+ARTICLES_PER_EXTRACTION = 16
+
+
+def groups_of(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in consecutive lists of ``size`` (the last one shorter)."""
+    iterator = iter(items)
+    while group := list(islice(iterator, size)):
+        yield group
 
 
 def extract(
@@ -44,13 +59,35 @@ def extract(
     unless ``all_attributions`` keeps every attribution: beliefs, findings and plans too, from any
     source, PolNeAR's broader notion of attribution.
     """
-    quotes = extract_quotes(article.text)
+    return extract_articles([article], fast=fast, tagger=tagger, all_attributions=all_attributions)[0]
+
+
+def extract_articles(
+    articles: Sequence[Article],
+    *,
+    fast: bool = False,
+    tagger: QuoteTagger | None = None,
+    all_attributions: bool = False,
+) -> list[Analysis]:
+    """`extract` for several articles at once, in order: the tagger reads them together, so its
+    forward passes are full batches of windows of about one width (about 2x faster than one
+    article at a time)."""
+    found = [extract_quotes(article.text) for article in articles]
     if not fast:
         from stance.quotes.combine import combine_quotes
         from stance.quotes.tagger import load_tagger
 
         tagger = tagger or load_tagger()
-        quotes = combine_quotes(quotes, tagger.predict([article.text])[0])
+        texts = [article.text for article in articles]
+        # A statement's cue is a speech-act word: the tagger reads only the sentences with one
+        # that the rules' quotations in quote marks don't account for, about half the text.
+        regions = None if all_attributions else [statement_sentences(text, settled_by(quotes)) for text, quotes in zip(texts, found)]
+        found = [combine_quotes(quotes, learned) for quotes, learned in zip(found, tagger.predict(texts, regions))]
+    return [_attributed(article, quotes, all_attributions) for article, quotes in zip(articles, found)]
+
+
+def _attributed(article: Article, quotes: Sequence[Quote], all_attributions: bool) -> Analysis:
+    """The article's kept ``quotes`` (see `extract`), with their acts and resolved speakers."""
     # Captions, credits and "READ MORE:" links are not the article's prose.
     furniture = page_furniture(article.text)
     quotes = [
@@ -93,6 +130,22 @@ def extract_or_failure(
             article.id,
         )
     return replace(found, target=article.target or target)
+
+
+def extract_all_or_failure(
+    documents: Sequence[Article | Failure], target: str = DEFAULT_TARGET, fast: bool = False, all_attributions: bool = False
+) -> list[Analysis | Failure]:
+    """`extract_or_failure` for each of ``documents``, in order, the articles extracted together
+    (`extract_articles`); `Failure`s pass through. When the group fails, its articles are
+    extracted one by one, so that only the one that fails becomes a `Failure`."""
+    articles = [doc for doc in documents if isinstance(doc, Article)]
+    try:
+        found = iter(extract_articles(articles, fast=fast, all_attributions=all_attributions))
+    except StanceError:
+        raise
+    except Exception:  # find the document at fault
+        return [doc if isinstance(doc, Failure) else extract_or_failure(doc, target, fast, all_attributions) for doc in documents]
+    return [doc if isinstance(doc, Failure) else replace(next(found), target=doc.target or target) for doc in documents]
 
 
 def analyze(
@@ -164,17 +217,14 @@ class Pipeline:
         """
         pending: list[Analysis | Failure] = []
         pending_quotes = 0
-        for article in articles:
-            if isinstance(article, Failure):
-                pending.append(article)
-                continue
-            found = extract_or_failure(article, target, self.fast, self.all_attributions)
-            pending.append(found)
-            pending_quotes += len(found.quotes) if isinstance(found, Analysis) else 0
-            # Hold documents back until they fill a batch; the model runs once for all of them.
-            if pending_quotes >= self.batch_size:
-                yield from self.classify(pending)
-                pending, pending_quotes = [], 0
+        for group in groups_of(articles, ARTICLES_PER_EXTRACTION):
+            for found in extract_all_or_failure(group, target, self.fast, self.all_attributions):
+                pending.append(found)
+                pending_quotes += len(found.quotes) if isinstance(found, Analysis) else 0
+                # Hold documents back until they fill a batch; the model runs once for all of them.
+                if pending_quotes >= self.batch_size:
+                    yield from self.classify(pending)
+                    pending, pending_quotes = [], 0
         yield from self.classify(pending)
 
     def classify(self, documents: Sequence[Analysis | Failure]) -> list[Analysis | Failure]:

@@ -98,7 +98,9 @@ def scripted_extract(article, **options):
 @pytest.fixture
 def scripted_quotes(monkeypatch):
     """Make the pipeline read quotes as `scripted_extract` does."""
-    monkeypatch.setattr("stance.pipeline.extract", scripted_extract)
+    monkeypatch.setattr(
+        "stance.pipeline.extract_articles", lambda articles, **options: [scripted_extract(a, **options) for a in articles]
+    )
 
 
 # A hand-built analysis of the seed article: the quotes, speakers and stances a careful reader

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stance.quotes.acts import cue_lemma, quote_act
+from stance.quotes.acts import cue_lemma, quote_act, settled_by, statement_sentences
 from stance.records import Quote, Span
 
 
@@ -57,3 +57,32 @@ def _quote(text: str, content: str, cue: str | None, kind: str = "indirect") -> 
 )
 def test_quotes_acts_quote_act(text, content, cue, kind, act):
     assert quote_act(_quote(text, content, cue, kind)) == act
+
+
+# Written for these tests.
+NEWS = (
+    "The council met on Monday. The mayor has repeatedly denied the claims. Rain fell all day. "
+    "Critics slammed the plan. \u201cWe will fight it in court,\u201d a lawyer said. "
+    "According to the report, costs rose. The park closed."
+)
+
+
+def test_quotes_acts_statement_sentences_hold_a_speech_act_in_any_form():
+    regions = statement_sentences(NEWS)
+    read = [NEWS[start:end].strip() for start, end in regions]
+    assert read == [
+        "The mayor has repeatedly denied the claims.",
+        "Critics slammed the plan. \u201cWe will fight it in court,\u201d a lawyer said. According to the report, costs rose.",
+    ]
+    assert all(0 <= start < end <= len(NEWS) for start, end in regions)
+
+
+def test_quotes_acts_statement_sentences_skip_words_of_settled_quotations():
+    quoted = NEWS.index("\u201cWe")
+    said = NEWS.index("said")
+    direct = Quote(
+        quoted, NEWS.index("\u201d") + 1, NEWS[quoted : NEWS.index("\u201d") + 1], "direct",
+        (Span(quoted + 1, NEWS.index(",\u201d"), "We will fight it in court"),), cue=Span(said, said + 4, "said"),
+    )
+    read = [NEWS[start:end].strip() for start, end in statement_sentences(NEWS, settled_by([direct]))]
+    assert read == ["The mayor has repeatedly denied the claims.", "Critics slammed the plan.", "According to the report, costs rose."]

@@ -94,6 +94,28 @@ def test_tagger_predictions_stay_in_bounds_on_any_text(tiny_tagger, text):
     assert_quotes_in_bounds(text, quotes)
 
 
+def test_tagger_reads_only_the_regions_given(tiny_tagger, seed_text):
+    middle = seed_text.index("\n", len(seed_text) // 3)
+    regions = [(0, 200), (middle, middle + 400)]
+    [everywhere] = tiny_tagger.tag([seed_text], [None])
+    [within] = tiny_tagger.tag([seed_text], [regions])
+    assert everywhere == tiny_tagger.tag([seed_text])[0]
+    spans = [*within.contents, *within.sources, *within.cues]
+    assert spans and len(spans) < len([*everywhere.contents, *everywhere.sources, *everywhere.cues])
+    # A span may end on the word the region's edge cuts.
+    assert all(any(span.start >= low and span.end <= high + 20 for low, high in regions) for span in spans)
+    assert tiny_tagger.tag([seed_text], [[]])[0] == type(within)((), (), ())
+
+
+def test_tagger_articles_read_together_give_what_each_gives_alone(tiny_tagger, seed_text):
+    from stance.pipeline import extract, extract_articles
+    from stance.records import Article
+
+    articles = [Article("seed", seed_text), Article("short", "The mayor said the plan would cut costs."), Article("none", "")]
+    together = extract_articles(articles, tagger=tiny_tagger)
+    assert together == [extract(article, tagger=tiny_tagger) for article in articles]
+
+
 def test_tagger_shipped_model_finds_the_seed_articles_statements(seed_text):
     [quotes] = QuoteTagger.from_pretrained(SHIPPED).predict([seed_text])
     assert_quotes_in_bounds(seed_text, quotes)

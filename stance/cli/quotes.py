@@ -26,7 +26,7 @@ from stance.cli.common import (
 )
 from stance.errors import EXIT_SOME_FAILED
 from stance.output.tables import attributions_kept
-from stance.pipeline import extract_or_failure
+from stance.pipeline import ARTICLES_PER_EXTRACTION, extract_all_or_failure, groups_of
 from stance.reading import ReadOptions, read_documents
 from stance.records import Analysis, Failure
 
@@ -71,20 +71,17 @@ def quotes_cli(
     failures = 0
     with output_stream(output) as stream:
         console = console_for(stream)
-        for document in read_documents(paths, options):
-            found = document
-            if not isinstance(document, Failure):
-                found = extract_or_failure(
-                    document, fast=fast, all_attributions=attributions is Attributions.all
-                )
-            if isinstance(found, Failure):
-                failures += 1
-                typer.echo(f"Skipped {found.origin}: {found.reason}", err=True)
-                continue
-            if format is QuotesFormat.jsonl:
-                stream.write(json.dumps(found.quotes_dict(), ensure_ascii=False) + "\n")
-            else:
-                console.print(quotes_table(found))
+        all_attributions = attributions is Attributions.all
+        for group in groups_of(read_documents(paths, options), ARTICLES_PER_EXTRACTION):
+            for found in extract_all_or_failure(group, fast=fast, all_attributions=all_attributions):
+                if isinstance(found, Failure):
+                    failures += 1
+                    typer.echo(f"Skipped {found.origin}: {found.reason}", err=True)
+                    continue
+                if format is QuotesFormat.jsonl:
+                    stream.write(json.dumps(found.quotes_dict(), ensure_ascii=False) + "\n")
+                else:
+                    console.print(quotes_table(found))
     if failures:
         raise typer.Exit(EXIT_SOME_FAILED)
 

@@ -10,10 +10,14 @@ the words are the source's own).
 
 from __future__ import annotations
 
+import functools
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 from typing import Literal
 
 from stance.records import Quote
+from stance.text import sentence_of, sentence_starts
 
 Act = Literal["speech", "other"]
 ACTS: tuple[Act, ...] = ("speech", "other")
@@ -137,3 +141,48 @@ def quote_act(quote: Quote) -> Act:
     if lemma in SPEECH_ACTS or lemma in SPEECH_PHRASES:
         return "speech"
     return "speech" if quote.kind == "mixed" and lemma in EVALUATIVE_ACTS else "other"
+
+
+# The words a statement's cue can begin with, once its leading words are cut (`cue_lemma`).
+_STATEMENT_HEADS = SPEECH_ACTS | EVALUATIVE_ACTS | {phrase.split()[0] for phrase in SPEECH_PHRASES}
+
+
+@functools.lru_cache(maxsize=65536)
+def _may_head_statement(word: str) -> bool:
+    return word_lemma(word) in _STATEMENT_HEADS
+
+
+def statement_sentences(text: str, settled: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """The ``[start, end)`` character ranges of the sentences of ``text`` that hold a word a
+    statement's cue can begin with (said, told, according, statement ...), adjacent ones merged:
+    the only places where a quote whose act is ``speech`` can have its cue. Words within the
+    ``settled`` ranges (quotations already found, with their cues) don't count."""
+    settled = _merged(sorted(settled))
+    settled_starts = [start for start, _ in settled]
+    starts = sentence_starts(text)
+    kept = set()
+    for word in _WORD.finditer(text):
+        if _may_head_statement(word.group()):
+            index = bisect_right(settled_starts, word.start()) - 1
+            if index < 0 or word.start() >= settled[index][1]:
+                kept.add(sentence_of(starts, word.start()))
+    ends = [*starts[1:], len(text)]
+    return _merged([(starts[index], ends[index]) for index in sorted(kept)])
+
+
+def _merged(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted ``ranges`` with overlapping and adjacent ones joined."""
+    joined: list[tuple[int, int]] = []
+    for start, end in ranges:
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def settled_by(quotes: Sequence[Quote]) -> list[tuple[int, int]]:
+    """The ranges of ``quotes`` in quote marks, with their cues: statements found for sure, which
+    `combine_quotes` keeps over any the tagger finds there."""
+    direct = [quote for quote in quotes if quote.kind == "direct"]
+    return [(quote.start, quote.end) for quote in direct] + [(quote.cue.start, quote.cue.end) for quote in direct if quote.cue]

@@ -292,29 +292,44 @@ class QuoteTagger:
             mask[row, : len(tokens)] = 1
         return ids, mask
 
-    def token_probabilities(self, texts: Sequence[str]) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
+    def token_probabilities(
+        self, texts: Sequence[str], regions: Sequence[Sequence[tuple[int, int]] | None] | None = None
+    ) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
         """Per text: tag probabilities of shape (tokens, span types, tags) and the tokens'
-        character offsets. Each token takes the window where it has most context on both sides."""
+        character offsets. Each token takes the window where it has most context on both sides.
+
+        ``regions`` (one per text; None: all of it) limits the reading to the tokens inside those
+        ``[start, end)`` character ranges, read as one sequence; the other tokens stay outside
+        every span.
+        """
         import torch
 
         encoded = [self.encode(text) for text in texts]
+        # Positions of the tokens read, per text.
+        read = [
+            _tokens_within(offsets, None if regions is None else regions[index])
+            for index, (_, offsets) in enumerate(encoded)
+        ]
         # Longest windows first, so each batch holds windows of about one width (little padding).
         jobs = sorted(
             (
                 (index, start, end)
-                for index, (ids, _) in enumerate(encoded)
-                for start, end in self.windows(ids)
+                for index, positions in enumerate(read)
+                for start, end in self.windows(positions)
             ),
             key=lambda job: job[1] - job[2],
         )
         shape = (len(SPAN_TYPES), len(TAGS))
         probabilities = [np.zeros((len(ids), *shape), dtype=np.float32) for ids, _ in encoded]
-        centrality = [np.full(len(ids), -1) for ids, _ in encoded]
+        for unread in probabilities:
+            unread[:, :, OUTSIDE] = 1.0  # until read: outside every span
+        centrality = [np.full(len(positions), -1) for positions in read]
         self.model.eval()
         with torch.inference_mode():
             for batch_start in range(0, len(jobs), self.config.batch_size):
                 batch = jobs[batch_start : batch_start + self.config.batch_size]
-                ids, mask = self.window_inputs([encoded[i][0][start:end] for i, start, end in batch])
+                pieces = [[encoded[i][0][position] for position in read[i][start:end]] for i, start, end in batch]
+                ids, mask = self.window_inputs(pieces)
                 inputs = bucketed(
                     {"input_ids": ids, "attention_mask": mask}, {"input_ids": self.tokenizer.pad_token_id},
                     self.config.max_length,
@@ -326,19 +341,36 @@ class QuoteTagger:
                     score = np.minimum(positions, end - start - 1 - positions)
                     better = score > centrality[index][start:end]
                     centrality[index][start:end][better] = score[better]
-                    probabilities[index][start:end][better] = predicted[row, 1 : 1 + end - start][better]
+                    probabilities[index][read[index][start:end][better]] = predicted[row, 1 : 1 + end - start][better]
         return [(probs, offsets) for probs, (_, offsets) in zip(probabilities, encoded)]
 
-    def tag(self, texts: Sequence[str]) -> list[TaggedText]:
-        """The content, source and cue spans of each text (same length and order as ``texts``)."""
+    def tag(
+        self, texts: Sequence[str], regions: Sequence[Sequence[tuple[int, int]] | None] | None = None
+    ) -> list[TaggedText]:
+        """The content, source and cue spans of each text (same length and order as ``texts``),
+        found within its ``regions`` (see `token_probabilities`)."""
         return [
             _spans_of(text, decode_tags(probs, self.config.inside_thresholds), offsets)
-            for text, (probs, offsets) in zip(texts, self.token_probabilities(texts))
+            for text, (probs, offsets) in zip(texts, self.token_probabilities(texts, regions))
         ]
 
-    def predict(self, texts: Sequence[str]) -> list[list[Quote]]:
-        """The quotes of each text (``speaker`` left None), same length and order as ``texts``."""
-        return [assemble_quotes(text, tagged) for text, tagged in zip(texts, self.tag(texts))]
+    def predict(
+        self, texts: Sequence[str], regions: Sequence[Sequence[tuple[int, int]] | None] | None = None
+    ) -> list[list[Quote]]:
+        """The quotes of each text (``speaker`` left None), same length and order as ``texts``,
+        found within its ``regions`` (see `token_probabilities`)."""
+        return [assemble_quotes(text, tagged) for text, tagged in zip(texts, self.tag(texts, regions))]
+
+
+def _tokens_within(offsets: Sequence[tuple[int, int]], regions: Sequence[tuple[int, int]] | None) -> np.ndarray:
+    """Positions of the tokens whose characters lie in one of ``regions`` (all when None)."""
+    if regions is None:
+        return np.arange(len(offsets))
+    starts = np.array([start for start, _ in offsets], dtype=np.int64)
+    inside = np.zeros(len(offsets), dtype=bool)
+    for start, end in regions:
+        inside |= (starts >= start) & (starts < end)
+    return np.flatnonzero(inside)
 
 
 def decode_tags(probabilities: np.ndarray, inside_thresholds: Sequence[float]) -> np.ndarray:
