@@ -8,9 +8,12 @@ median. Prints a table and writes the figures as JSON.
     python benchmarks/extraction.py --repeats 7 --output benchmarks/results/extraction.json
     python benchmarks/extraction.py --tagger --repeats 1   # + the pipeline with the quote tagger
 
-``--tagger`` adds `stance.pipeline.extract` as shipped (rules combined with the learned quote
-tagger, then speaker resolution) on 2 torch threads, and the tagger alone (``--tagger FOLDER`` for
-another tagger than models/quote-tagger; ``--precision`` to override its inference precision).
+``--tagger`` adds the default path as the pipeline runs it (`stance.pipeline.extract_articles`
+on groups of `ARTICLES_PER_EXTRACTION` articles: the rules, the learned quote tagger on the
+sentences where a statement's cue can be, speaker resolution), the same with every attribution
+(``--attributions all``: the tagger reads all the text), and the tagger alone on whole articles,
+on 2 torch threads (``--tagger FOLDER`` for another tagger than models/quote-tagger;
+``--precision`` to override its inference precision).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from rich.console import Console
@@ -40,23 +44,30 @@ def read_texts(path: Path) -> list[str]:
         return [json.loads(line)["text"] for line in lines if line.strip()]
 
 
-def extract_and_resolve(text: str) -> None:
-    resolve_speakers(text, extract_quotes(text))
+def extract_rules(texts: list[str]) -> None:
+    for text in texts:
+        extract_quotes(text)
 
 
-def articles_per_second(run: Callable[[str], object], texts: list[str], repeats: int) -> dict:
-    """Median (and spread) of articles/s over ``repeats`` passes, after one warm-up pass.
+def extract_and_resolve(texts: list[str]) -> None:
+    for text in texts:
+        resolve_speakers(text, extract_quotes(text))
+
+
+def articles_per_second(run: Callable[[list[str]], object], texts: list[str], repeats: int, group: int = 1) -> dict:
+    """Median (and spread) of articles/s over ``repeats`` passes, after one warm-up pass;
+    ``run`` takes ``group`` texts at a time.
 
     Wall-clock rates are the figure; CPU-time rates (this process only) are reported beside them
     because a shared machine slows the wall clock without changing the work done.
     """
-    for text in texts[:10]:
-        run(text)
+    groups = [texts[start : start + group] for start in range(0, len(texts), group)]
+    run(texts[:10])
     rates, cpu_rates = [], []
     for _ in range(repeats):
         started, cpu_started = time.perf_counter(), time.process_time()
-        for text in texts:
-            run(text)
+        for texts_of_group in groups:
+            run(texts_of_group)
         rates.append(len(texts) / (time.perf_counter() - started))
         cpu_rates.append(len(texts) / max(time.process_time() - cpu_started, 1e-9))
     return {
@@ -74,19 +85,26 @@ def tagger_stages(
     """Throughput of the learned quote tagger alone and of the pipeline's `extract` with it."""
     import torch
 
-    from stance.pipeline import extract
+    from stance.pipeline import ARTICLES_PER_EXTRACTION, extract_articles
     from stance.records import Article
     from stance.quotes.tagger import QuoteTagger, tagger_path
 
     torch.set_num_threads(threads)
     tagger = QuoteTagger.from_pretrained(tagger_path(name_or_path), precision=precision)
     precision = tagger.precision
+    def extract(texts: list[str], all_attributions: bool = False) -> None:
+        extract_articles([Article(id="", text=text) for text in texts], tagger=tagger, all_attributions=all_attributions)
+
+    group = ARTICLES_PER_EXTRACTION
     return {
-        f"quote tagger ({precision}, {threads} threads)": articles_per_second(
-            lambda text: tagger.predict([text]), texts, repeats
+        f"quote tagger alone, whole articles ({precision}, {threads} threads)": articles_per_second(
+            tagger.predict, texts, repeats, group
         ),
-        f"extract: rules + tagger + resolve_speakers ({precision}, {threads} threads)": articles_per_second(
-            lambda text: extract(Article(id="", text=text), tagger=tagger), texts, repeats
+        f"default: rules + tagger + resolve_speakers ({precision}, {threads} threads)": articles_per_second(
+            extract, texts, repeats, group
+        ),
+        f"--attributions all: rules + tagger + resolve_speakers ({precision}, {threads} threads)": articles_per_second(
+            partial(extract, all_attributions=True), texts, repeats, group
         ),
     }
 
@@ -121,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": platform.processor() or platform.machine(),
         "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
         "stages": {
-            "extract_quotes": articles_per_second(extract_quotes, texts, args.repeats),
+            "extract_quotes": articles_per_second(extract_rules, texts, args.repeats),
             "extract_quotes + resolve_speakers": articles_per_second(
                 extract_and_resolve, texts, args.repeats
             ),

@@ -42,7 +42,8 @@ def test_training_tagger_windows_carry_the_gold_tags_of_their_tokens(tiny_tagger
     assert all((tags != 0).any() for _, tags in windows[:1])
 
 
-def test_training_tagger_train_save_load_gives_identical_predictions(tiny_tagger, tmp_path):
+def test_training_tagger_train_save_load_gives_identical_predictions(tiny_tagger, tmp_path, monkeypatch):
+    monkeypatch.setenv("STANCE_CACHE", str(tmp_path / "cache"))  # where the int8 export goes
     texts = [annotated(*row) for row in TRAINING_SENTENCES]
     steps = []
     record = fit_tagger(

