@@ -91,7 +91,8 @@ def run_batch(
     ``resume`` finishes the job.
     """
     started = time.monotonic()
-    outputs = OutputFolder(Path(output_dir), resume=resume)
+    attributions = "all" if pipeline.all_attributions else "speech"
+    outputs = OutputFolder(Path(output_dir), resume=resume, attributions=attributions)
     counts: Counter[str] = Counter()
     interrupted = False
     extract = partial(

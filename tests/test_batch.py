@@ -158,6 +158,17 @@ def test_batch_resume_after_a_crash_equals_an_uninterrupted_run(tmp_path, keywor
     assert summary.exit_code == EXIT_SOME_FAILED
 
 
+def test_batch_resume_refuses_other_attributions_than_the_folders(tmp_path, keyword_model):
+    source = write_jsonl(tmp_path / "docs.jsonl", corpus_rows(3))
+    run([source], tmp_path / "out", keyword_model, fast=True)
+    written = read_outputs(tmp_path / "out")
+    everything = Pipeline(keyword_model, fast=True, all_attributions=True)
+    with pytest.raises(InputError, match="expected results of --attributions all to resume, found .* --attributions speech"):
+        run_batch(read_documents([source]), everything, tmp_path / "out", resume=True)
+    assert read_outputs(tmp_path / "out") == written
+    assert run([source], tmp_path / "out", keyword_model, fast=True, resume=True).skipped == 3
+
+
 class InterruptingModel:
     """Delegates to a model, then raises KeyboardInterrupt (a Ctrl-C) on call number ``at``."""
 

@@ -60,10 +60,12 @@ class OutputFolder:
     """The output files of a run, opened for appending whole lines.
 
     Without ``resume`` the folder must not hold results yet; with it, the folder is repaired
-    (`repair`) and what it records is skipped (`pending`).
+    (`repair`) and what it records is skipped (`pending`). ``attributions`` (`Analysis.attributions`
+    of this run) must then be what the documents there were analysed with, so that one folder never
+    mixes statements-only results with every attribution.
     """
 
-    def __init__(self, folder: Path, *, resume: bool):
+    def __init__(self, folder: Path, *, resume: bool, attributions: str | None = None):
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         existing = [name for name in RECORD_FILES if _has_content(folder / name)]
@@ -77,7 +79,7 @@ class OutputFolder:
         self.done_ids: set[str] = set()
         self.done_failures: Counter[str] = Counter()
         if resume:
-            self.done_ids = self.repair()
+            self.done_ids = self.repair(attributions)
             for failure in read_jsonl(folder / FAILURES_FILE):
                 self.done_failures[failure["origin"]] += 1
         self._streams: dict[str, IO[str]] = {}
@@ -148,16 +150,24 @@ class OutputFolder:
             stream.write(text)
             stream.flush()
 
-    def repair(self) -> set[str]:
+    def repair(self, attributions: str | None = None) -> set[str]:
         """Cut lines a crash left unfinished and rebuild ``quotes.jsonl`` from ``articles.jsonl``.
 
-        Returns the ids in ``articles.jsonl``.
+        Returns the ids in ``articles.jsonl``; refuses a folder whose documents were analysed
+        with other ``attributions`` than those given (None: any).
         """
         for name in RECORD_FILES:
             cut_partial_line(self.folder / name)
         ids = set()
         with _replacing(self.folder / QUOTES_FILE) as quotes:
             for document in read_jsonl(self.folder / ARTICLES_FILE):
+                kept = document.get("attributions", "speech")
+                if attributions is not None and kept != attributions:
+                    raise InputError(
+                        str(self.folder),
+                        f"expected results of --attributions {attributions} to resume, found "
+                        f"{document['id']!r} analysed with --attributions {kept}; resume with that option",
+                    )
                 ids.add(document["id"])
                 quotes.write("".join(_quote_lines(document)))
         return ids
