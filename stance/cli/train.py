@@ -45,7 +45,7 @@ def train_cli(
     output: Path = typer.Option(..., "--output", "-o", help="Model folder to write, e.g. models/NAME.", file_okay=False),
     base_model: str | None = typer.Option(
         None, help="Start from a packaged encoder (minilm, mpnet: installed from PyPI, nothing downloaded), a "
-        "folder, models/ name or hub id (a stance model continues training); "
+        "folder, models/ name or hub id (a stance model continues training; a LoRA one, its adapter); "
         f"default: the packaged MiniLM encoder, or the shipped model ({FAST_MODEL}) when DATA holds a file "
         "written by `stance label`.",
     ),

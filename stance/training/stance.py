@@ -9,8 +9,8 @@ similar length, frozen lower layers, and the epoch with the best validation macr
 The default base is the packaged MiniLM encoder: its embeddings and lowest layers stay frozen so
 that a saved model holds only the trained tensors (a few MB). ``base_model`` may name another
 packaged encoder by its short name (``mpnet``), a stance model folder (to continue training one,
-e.g. the shipped default) or any other local folder or hub id of an encoder, which is then saved
-whole. With ``lora_rank``, LoRA adapters are trained instead of the upper layers
+e.g. the shipped default; a LoRA folder's adapter trains on) or any other local folder or hub id
+of an encoder, which is then saved whole. With ``lora_rank``, LoRA adapters are trained instead of the upper layers
 (`stance.models.lora`), and a folder over a packaged encoder stores only the adapter and head.
 With ``speaker_dropout`` and ``speaker_swap``, a share of the training statements is shown as
 said by the unknown speaker or by a named speaker of either camp (`SWAP_SPEAKERS`), wherever the
