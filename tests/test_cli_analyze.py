@@ -190,13 +190,6 @@ def test_cli_analyze_seed_article_table_lists_the_speakers(seed_table):
     assert quotes[agency] == 5, seed_table
 
 
-# What the shipped classifier scores, not the aggregation, keeps this from the expected stance.
-CRITICS_MISS = (
-    "the model reads 'characterizing it as a back-door amnesty program' as against (58%): the critics' "
-    "stance toward enforcement is the opposite of their criticism's target, which it does not yet resolve"
-)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "speaker, expected",
@@ -207,9 +200,8 @@ CRITICS_MISS = (
         ("Gregory Palmore", {"favor", "neutral"}),
         ("Janet Napolitano", {"favor"}),
         ("Immigration and Customs Enforcement (ICE)", {"favor"}),
-        pytest.param(
-            "some people who favor more deportations", {"favor"}, marks=pytest.mark.xfail(reason=CRITICS_MISS, strict=True)
-        ),
+        # They call the review "a back-door amnesty program": against the review, for enforcement.
+        ("some people who favor more deportations", {"favor"}),
     ],
 )
 def test_cli_analyze_seed_article_speaker_stances(seed_table, speaker, expected):
