@@ -1,6 +1,7 @@
 """The pipeline as one call: read -> extract quotes -> resolve speakers -> classify -> aggregate.
 
-`extract` runs the rules and the quote tagger (loaded once per process; ``fast``: rules only).
+`extract` runs the rules and the quote tagger (loaded once per process; ``fast``: rules only);
+`extract_articles` does it for a group of articles, the tagger reading them together.
 `Pipeline` loads the stance model once (per process, or per worker when a distributed engine runs
 the stages) and classifies the quotes of many documents in shared batches.
 """
@@ -70,7 +71,7 @@ def extract_articles(
     all_attributions: bool = False,
 ) -> list[Analysis]:
     """`extract` for several articles at once, in order: the tagger reads them together, so its
-    forward passes are full batches of windows of about one width (about 2x faster than one
+    forward passes are full batches of windows of about one width (1.2-1.5x faster than one
     article at a time)."""
     found = [extract_quotes(article.text) for article in articles]
     if not fast:
