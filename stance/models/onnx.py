@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import tempfile
 import warnings
 from pathlib import Path
@@ -103,9 +104,7 @@ def _export_int8(model, path: Path) -> None:
         quantize_dynamic(str(prepared), str(quantized), weight_type=QuantType.QInt8, per_channel=True)
         os.replace(quantized, path)
     finally:
-        for leftover in staging.iterdir():
-            leftover.unlink()
-        staging.rmdir()
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _export(model, path: Path) -> None:

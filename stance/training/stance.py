@@ -10,8 +10,9 @@ The default base is the packaged MiniLM encoder: its embeddings and lowest layer
 that a saved model holds only the trained tensors (a few MB). ``base_model`` may name another
 packaged encoder by its short name (``mpnet``), a stance model folder (to continue training one,
 e.g. the shipped default; a LoRA folder's adapter trains on) or any other local folder or hub id
-of an encoder, which is then saved whole. With ``lora_rank``, LoRA adapters are trained instead of the upper layers
-(`stance.models.lora`), and a folder over a packaged encoder stores only the adapter and head.
+of an encoder, which is then saved whole (`stance.training.starts`). With ``lora_rank``, LoRA
+adapters are trained instead of the upper layers (`stance.models.lora`), and a folder over a
+packaged encoder stores only the adapter and head.
 With ``speaker_dropout`` and ``speaker_swap``, a share of the training statements is shown as
 said by the unknown speaker or by a named speaker of either camp (`SWAP_SPEAKERS`), wherever the
 model reads the speaker, so that it must read the statement rather than guess from the party.
@@ -26,32 +27,23 @@ import shlex
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from stance.classify.inputs import describe_input, with_speaker
-from stance.classify.models import TASK, StanceClassifier, StanceConfig, load_model, resolve_model
+from stance.classify.models import TASK, StanceClassifier, StanceConfig, load_model
 from stance.data.statements import LabelledStatement, read_labelled, read_statements, read_unlabelled, split_validation
 from stance.devices import uses_bf16
 from stance.errors import DataError
 from stance.evaluation.bootstrap import format_interval
 from stance.evaluation.metrics import macro_f1
 from stance.evaluation.stance import evaluate_stance
-from stance.models.encoders import DEFAULT_ENCODER, PACKAGED_ENCODERS
-from stance.models.folder import (
-    WEIGHTS_FILE,
-    from_pretrained_safely,
-    has_model_record,
-    load_model_folder,
-    load_tokenizer,
-    read_model_record,
-    read_transformers_config,
-    verify_sha256,
-)
+from stance.models.folder import read_model_record
 from stance.models.lora import LoraSettings, is_lora_model, merge_trained, with_lora
 from stance.records import STANCE_LABELS, StanceInput
 from stance.training.batches import substitute_speakers, training_batches
 from stance.training.loop import Checkpointing, EpochSummary, LoopSettings, StepReport, run_loop, seed_everything
+from stance.training.starts import initial_classifier
 
 logger = logging.getLogger(__name__)
 
@@ -275,7 +267,9 @@ def fit_stance(
         raise DataError("expected at least one training row, found none")
     if unlabelled and not teachers:
         raise DataError("unlabelled statements need a teacher model to label them; pass one")
-    classifier = initial_classifier(base_model, args)
+    classifier = initial_classifier(
+        base_model, max_length=args.max_length, use_context=args.use_context, lora_rank=args.lora_rank
+    )
     if is_lora_model(classifier.model):  # a LoRA stance model: its adapter trains on
         lora = LoraSettings.of_model(classifier.model)
     elif args.lora_rank:
@@ -422,66 +416,6 @@ def soft_targets(
         else:
             targets.append([(1 - teacher_weight) * hot + teacher_weight * taught[i][name] for hot, name in zip(one_hot, labels)])
     return targets
-
-
-def initial_classifier(base_model: str | Path | None, args: TrainingArguments):
-    """The model training starts from: a packaged encoder (None: the default; or its short
-    name), a stance model, or another encoder."""
-    from transformers import AutoModelForSequenceClassification
-
-    id2label = dict(enumerate(STANCE_LABELS))
-    label2id = {label: i for i, label in id2label.items()}
-    config = StanceConfig(max_length=args.max_length, use_context=args.use_context)
-    encoder = DEFAULT_ENCODER if base_model is None else PACKAGED_ENCODERS.get(str(base_model))
-    if encoder is not None:
-        folder = encoder.directory()
-        verify_sha256(folder / WEIGHTS_FILE, encoder.sha256)
-        model = from_pretrained_safely(
-            AutoModelForSequenceClassification, folder, num_labels=3, id2label=id2label, label2id=label2id
-        )
-        return StanceClassifier(model, load_tokenizer(folder), config, encoder.record())
-    source = resolve_model(base_model)
-    if has_model_record(source) and read_model_record(source, TASK).weights.stored == "lora":
-        return _continued_adapter(source, args)
-    loaded = load_model(source, precision="fp32") if _is_stance_model(source) else None
-    if isinstance(loaded, StanceClassifier):
-        loaded.config = _training_config(loaded.config, args)
-        if args.lora_rank:
-            # Its weights are no longer the packaged encoder's: an adapter over that would lose them.
-            loaded.base = {"name": str(base_model)}
-        return loaded
-    model = from_pretrained_safely(
-        AutoModelForSequenceClassification,
-        source,
-        num_labels=3,
-        id2label=id2label,
-        label2id=label2id,
-        ignore_mismatched_sizes=True,
-    )
-    return StanceClassifier(model, load_tokenizer(source), config, {"name": str(base_model)})
-
-
-def _continued_adapter(source: str | Path, args: TrainingArguments) -> StanceClassifier:
-    """A LoRA stance model whose adapter trains on, unmerged over its packaged base, so that the
-    new folder stores an adapter again (a few MB) rather than the whole merged model."""
-    from transformers import AutoModelForSequenceClassification
-
-    model, record = load_model_folder(source, AutoModelForSequenceClassification, TASK, merge_adapter=False)
-    rank = LoraSettings.of_model(model).rank
-    if args.lora_rank not in (0, rank):
-        raise DataError(f"{source}: its LoRA adapter has rank {rank}, found --lora-rank {args.lora_rank}; leave it out")
-    return StanceClassifier(model, load_tokenizer(source), _training_config(StanceConfig.from_dict(record.config), args), record.base)
-
-
-def _training_config(config: StanceConfig, args: TrainingArguments) -> StanceConfig:
-    """A trained model's config for training it further: the temperature back to 1, since new
-    logits need their own (`stance calibrate`)."""
-    return replace(config, max_length=args.max_length, use_context=args.use_context, temperature=1.0)
-
-
-def _is_stance_model(source: str | Path) -> bool:
-    labels = {str(label).lower() for label in read_transformers_config(source).id2label.values()}
-    return labels == set(STANCE_LABELS)
 
 
 def _freeze(model, args: TrainingArguments) -> None:
