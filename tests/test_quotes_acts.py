@@ -86,3 +86,12 @@ def test_quotes_acts_statement_sentences_skip_words_of_settled_quotations():
     )
     read = [NEWS[start:end].strip() for start, end in statement_sentences(NEWS, settled_by([direct]))]
     assert read == ["The mayor has repeatedly denied the claims.", "Critics slammed the plan.", "According to the report, costs rose."]
+
+
+def test_quotes_acts_statement_sentences_skip_nouns_that_share_a_cue_word():
+    text = (
+        "At one point the state sued. The United States objected. She pointed out the costs. "
+        "The report stated the costs. Aides called for calm."
+    )
+    read = [text[start:end].strip() for start, end in statement_sentences(text)]
+    assert read == ["She pointed out the costs. The report stated the costs. Aides called for calm."]

@@ -143,13 +143,32 @@ def quote_act(quote: Quote) -> Act:
     return "speech" if quote.kind == "mixed" and lemma in EVALUATIVE_ACTS else "other"
 
 
-# The words a statement's cue can begin with, once its leading words are cut (`cue_lemma`).
-_STATEMENT_HEADS = SPEECH_ACTS | EVALUATIVE_ACTS | {phrase.split()[0] for phrase in SPEECH_PHRASES}
+# The words a statement's cue can begin with, once its leading words are cut (`cue_lemma`). A
+# two-word cue's head counts only before its particle ("pointed out", not "at one point").
+_STATEMENT_HEADS = SPEECH_ACTS | EVALUATIVE_ACTS
+_PHRASE_PARTICLES = {head: particle for head, particle in (phrase.split() for phrase in SPEECH_PHRASES)}
+# "state" and "states" are nouns in news ("the state", "the United States") far more often than
+# the verb; its report is "stated" / "stating".
+_NOT_HEADS = frozenset({"state", "states"})
+_NEXT_WORD = re.compile(r"\W*([^\W\d_]+)")
 
 
 @functools.lru_cache(maxsize=65536)
 def _may_head_statement(word: str) -> bool:
-    return word_lemma(word) in _STATEMENT_HEADS
+    return word.lower() not in _NOT_HEADS and word_lemma(word) in _STATEMENT_HEADS
+
+
+@functools.lru_cache(maxsize=65536)
+def _particle_of(word: str) -> str | None:
+    return _PHRASE_PARTICLES.get(word_lemma(word))
+
+
+def _may_head_phrase(text: str, word: re.Match) -> bool:
+    particle = _particle_of(word.group())
+    if particle is None:
+        return False
+    following = _NEXT_WORD.match(text, word.end())
+    return following is not None and following.group(1).lower() == particle
 
 
 def statement_sentences(text: str, settled: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
@@ -162,7 +181,7 @@ def statement_sentences(text: str, settled: Sequence[tuple[int, int]] = ()) -> l
     starts = sentence_starts(text)
     kept = set()
     for word in _WORD.finditer(text):
-        if _may_head_statement(word.group()):
+        if _may_head_statement(word.group()) or _may_head_phrase(text, word):
             index = bisect_right(settled_starts, word.start()) - 1
             if index < 0 or word.start() >= settled[index][1]:
                 kept.add(sentence_of(starts, word.start()))
