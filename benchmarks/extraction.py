@@ -11,9 +11,10 @@ median. Prints a table and writes the figures as JSON.
 ``--tagger`` adds the default path as the pipeline runs it (`stance.pipeline.extract_articles`
 on groups of `ARTICLES_PER_EXTRACTION` articles: the rules, the learned quote tagger on the
 sentences where a statement's cue can be, speaker resolution), the same with every attribution
-(``--attributions all``: the tagger reads all the text), and the tagger alone on whole articles,
-on 2 torch threads (``--tagger FOLDER`` for another tagger than models/quote-tagger;
-``--precision`` to override its inference precision).
+(``--attributions all``: the attribution tagger reads all the text), and the quote tagger alone
+on whole articles, on 2 torch threads (``--tagger FOLDER`` times that tagger in both modes instead
+of the shipped models/quote-tagger and models/attribution-tagger; ``--precision`` overrides the
+inference precision).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from stance.speakers import resolve_speakers
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_GOLD = ROOT.parent / "shared" / "data" / "polnear" / "dev.jsonl"
+SHIPPED = "shipped"  # `--tagger` without a folder
 
 
 def read_texts(path: Path) -> list[str]:
@@ -80,9 +82,10 @@ def articles_per_second(run: Callable[[list[str]], object], texts: list[str], re
 
 
 def tagger_stages(
-    name_or_path: str, texts: list[str], repeats: int, threads: int, precision: str | None = None
+    name_or_path: str | None, texts: list[str], repeats: int, threads: int, precision: str | None = None
 ) -> dict:
-    """Throughput of the learned quote tagger alone and of the pipeline's `extract` with it."""
+    """Throughput of the learned quote tagger alone and of the pipeline's `extract` with it: the
+    shipped tagger of each attribution mode when ``name_or_path`` is None, else that one for both."""
     import torch
 
     from stance.pipeline import ARTICLES_PER_EXTRACTION, extract_articles
@@ -90,21 +93,26 @@ def tagger_stages(
     from stance.quotes.tagger import QuoteTagger, tagger_path
 
     torch.set_num_threads(threads)
-    tagger = QuoteTagger.from_pretrained(tagger_path(name_or_path), precision=precision)
-    precision = tagger.precision
-    def extract(texts: list[str], all_attributions: bool = False) -> None:
-        extract_articles([Article(id="", text=text) for text in texts], tagger=tagger, all_attributions=all_attributions)
+    taggers = {
+        attributions: QuoteTagger.from_pretrained(tagger_path(name_or_path, attributions), precision=precision)
+        for attributions in ("speech", "all")
+    }
+
+    def extract(texts: list[str], attributions: str = "speech") -> None:
+        articles = [Article(id="", text=text) for text in texts]
+        extract_articles(articles, tagger=taggers[attributions], all_attributions=attributions == "all")
 
     group = ARTICLES_PER_EXTRACTION
+    speech, every = taggers["speech"].precision, taggers["all"].precision
     return {
-        f"quote tagger alone, whole articles ({precision}, {threads} threads)": articles_per_second(
-            tagger.predict, texts, repeats, group
+        f"quote tagger alone, whole articles ({speech}, {threads} threads)": articles_per_second(
+            taggers["speech"].predict, texts, repeats, group
         ),
-        f"default: rules + tagger + resolve_speakers ({precision}, {threads} threads)": articles_per_second(
+        f"default: rules + tagger + resolve_speakers ({speech}, {threads} threads)": articles_per_second(
             extract, texts, repeats, group
         ),
-        f"--attributions all: rules + tagger + resolve_speakers ({precision}, {threads} threads)": articles_per_second(
-            partial(extract, all_attributions=True), texts, repeats, group
+        f"--attributions all: rules + attribution tagger + resolve_speakers ({every}, {threads} threads)": (
+            articles_per_second(partial(extract, attributions="all"), texts, repeats, group)
         ),
     }
 
@@ -117,8 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5, help="Timed passes over the texts.")
     parser.add_argument("--output", type=Path, default=None, help="Write the figures here as JSON.")
     parser.add_argument(
-        "--tagger", nargs="?", const="quote-tagger", default=None,
-        help="Also time the pipeline with this quote tagger (folder or name in models/).",
+        "--tagger", nargs="?", const=SHIPPED, default=None,
+        help="Also time the pipeline with the shipped taggers, or with this one (folder or name in models/).",
     )
     parser.add_argument("--threads", type=int, default=2, help="Torch threads for the tagger.")
     parser.add_argument("--precision", choices=("int8", "bf16", "fp32"), default=None,
@@ -147,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.tagger:
         results["stages"].update(
-            tagger_stages(args.tagger, texts, args.repeats, args.threads, args.precision)
+            tagger_stages(
+                None if args.tagger == SHIPPED else args.tagger, texts, args.repeats, args.threads, args.precision
+            )
         )
     table = Table(
         title=f"Extraction throughput, {len(texts)} articles, single process, {args.repeats} repeats"

@@ -54,8 +54,9 @@ def extract(
     """Find the quotes of one article and resolve their speakers (no stance yet).
 
     By default the rules' quotes are combined with the learned quote tagger's (``tagger``, or the
-    shipped one, loaded once per process; see `stance.quotes.combine`); ``fast`` uses the
-    rules alone, without torch. Each quote gets its act (`stance.quotes.acts`); only statements
+    one shipped for the attributions kept, loaded once per process: `models/quote-tagger` for
+    statements, `models/attribution-tagger` for every attribution; see `stance.quotes.combine`);
+    ``fast`` uses the rules alone, without torch. Each quote gets its act (`stance.quotes.acts`); only statements
     (``act == "speech"``) whose mention can name a source (`stance.speakers.sources`) are kept,
     unless ``all_attributions`` keeps every attribution: beliefs, findings and plans too, from any
     source, PolNeAR's broader notion of attribution.
@@ -78,7 +79,7 @@ def extract_articles(
         from stance.quotes.combine import combine_quotes
         from stance.quotes.tagger import load_tagger
 
-        tagger = tagger or load_tagger()
+        tagger = tagger or load_tagger(attributions="all" if all_attributions else "speech")
         texts = [article.text for article in articles]
         # A statement's cue is a speech-act word: the tagger reads only the sentences with one
         # that the rules' quotations in quote marks don't account for, about half the text.

@@ -34,6 +34,7 @@ SHIPPED = {
     "stance-mpnet": ("stance-classification", MPNET, "lora"),
     "stance-minilm": ("stance-classification", MINILM, "partial"),
     "quote-tagger": ("quote-tagging", MINILM, "partial"),
+    "attribution-tagger": ("quote-tagging", MINILM, "partial"),
 }
 
 

@@ -113,3 +113,24 @@ def test_pipeline_extract_keeps_statements_unless_all_attributions():
     assert {q.act for q in everything.quotes} == {"speech", "other"} and len(everything.quotes) == 3
     assert speech.quotes_dict()["attributions"] == "speech"
     assert all(ATTRIBUTIONS_TEXT[q.start : q.end] == q.text for q in everything.quotes)
+
+
+def test_pipeline_extract_reads_with_the_tagger_shipped_for_the_attributions_kept(monkeypatch):
+    import stance.quotes.tagger
+    from stance.pipeline import extract
+
+    class NoQuotesTagger:
+        def predict(self, texts, regions=None):
+            return [[] for _ in texts]
+
+    loaded = []
+
+    def load_tagger(name_or_path=None, attributions="speech"):
+        loaded.append(stance.quotes.tagger.tagger_path(name_or_path, attributions).name)
+        return NoQuotesTagger()
+
+    monkeypatch.setattr(stance.quotes.tagger, "load_tagger", load_tagger)
+    article = Article("acts", ATTRIBUTIONS_TEXT)
+    extract(article)
+    extract(article, all_attributions=True)
+    assert loaded == ["quote-tagger", "attribution-tagger"]

@@ -51,6 +51,18 @@ def test_assemble_keeps_separate_statements_with_their_own_speakers():
     ]
 
 
+def test_assemble_drops_a_content_that_says_where_the_statement_was_made():
+    # Written for this test: the tagger marks a cue's adjunct as content.
+    text = "Rents rose, the agency said in a news release. The mayor said on Monday that rents will fall."
+    tagged = TaggedText(
+        contents=spans_of(text, "Rents rose", "a news release", "that rents will fall"),
+        sources=spans_of(text, "the agency", "The mayor"),
+        cues=(*spans_of(text, "said"), Span(text.index("said on"), text.index("said on") + 4, "said")),
+    )
+    quotes = assemble_quotes(text, tagged)
+    assert [q.text for q in quotes] == ["Rents rose", "that rents will fall"]
+
+
 def test_assemble_prefers_a_cue_of_the_quotes_paragraph_to_one_opening_the_next():
     text = ("The council said the library would close in May. “Its branches will move to the school.”"
             "\n\nThe plan drew fire from parents, who called it rushed.")

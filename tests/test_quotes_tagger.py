@@ -22,7 +22,7 @@ from stance.errors import ModelError
 from stance.models.folder import CONFIG_FILE, WEIGHTS_FILE
 from stance.quotes.tagger import SPAN_TYPES, QuoteTagger, tagged_spans, token_tags, token_windows
 
-SHIPPED = ROOT / "models" / "quote-tagger"
+SHIPPED = [ROOT / "models" / name for name in ("quote-tagger", "attribution-tagger")]
 
 
 @pytest.mark.parametrize(
@@ -119,8 +119,9 @@ def test_tagger_articles_read_together_give_what_each_gives_alone(tiny_tagger, s
     assert together == [extract(article, tagger=tiny_tagger) for article in articles]
 
 
-def test_tagger_shipped_model_finds_the_seed_articles_statements(seed_text):
-    [quotes] = QuoteTagger.from_pretrained(SHIPPED).predict([seed_text])
+@pytest.mark.parametrize("folder", SHIPPED, ids=lambda folder: folder.name)
+def test_tagger_shipped_model_finds_the_seed_articles_statements(seed_text, folder):
+    [quotes] = QuoteTagger.from_pretrained(folder).predict([seed_text])
     assert_quotes_in_bounds(seed_text, quotes)
     found = " ".join(quote.text for quote in quotes)
     assert "Smart and effective immigration enforcement" in found

@@ -18,6 +18,7 @@ from stance.training.tagger import (
     fit_tagger,
     model_card,
     read_training_articles,
+    statements_of,
     training_windows,
 )
 
@@ -40,6 +41,21 @@ def test_training_tagger_windows_carry_the_gold_tags_of_their_tokens(tiny_tagger
     for ids, tags in windows:
         assert len(ids) == len(tags) <= tiny_tagger.config.max_length - 2 and tags.shape[1] == len(SPAN_TYPES)
     assert all((tags != 0).any() for _, tags in windows[:1])
+
+
+def test_training_tagger_for_statements_learns_only_gold_statements(tiny_tagger):
+    from dataclasses import replace
+
+    said = annotated(*TRAINING_SENTENCES[0])
+    believed = annotated("Voters believe the plan would cut costs.", "the plan would cut costs", "Voters", "believe")
+    both = replace(said, attributions=said.attributions + believed.attributions)
+    assert statements_of(both).attributions == said.attributions
+    # For a statement tagger a belief's spans are outside; for an attribution tagger they are not.
+    tiny_tagger.config = replace(tiny_tagger.config, attributions="speech")
+    assert not any(tags.any() for _, tags in training_windows(tiny_tagger, [believed]))
+    assert all(tags.any() for _, tags in training_windows(tiny_tagger, [said]))
+    tiny_tagger.config = replace(tiny_tagger.config, attributions="all")
+    assert all(tags.any() for _, tags in training_windows(tiny_tagger, [believed]))
 
 
 def test_training_tagger_train_save_load_gives_identical_predictions(tiny_tagger, tmp_path, monkeypatch):
@@ -85,7 +101,7 @@ def test_training_tagger_cli_trains_and_evaluates_a_folder_on_the_packaged_encod
     output = tmp_path / "tagger"
     result = CliRunner().invoke(
         app, ["train-tagger", "--train", str(data), "--output", str(output), "--max-steps", "1",
-              "--max-length", "32", "--stride", "8", "--layers", "2", "--trained-layers", "1", "--evaluate", str(data)],
+              "--max-length", "32", "--stride", "8", "--layers", "2", "--trained-layers", "1", "--attributions", "speech", "--evaluate", str(data)],
     )
     assert result.exit_code == 0, result.output
     assert f"saved {output} in 1 steps" in " ".join(result.output.split())  # Rich wraps long lines
@@ -94,9 +110,10 @@ def test_training_tagger_cli_trains_and_evaluates_a_folder_on_the_packaged_encod
     assert (output / WEIGHTS_FILE).stat().st_size < 5_000_000
     saved = json.loads((output / CONFIG_FILE).read_text(encoding="utf-8"))
     assert saved["training"]["arguments"]["max_steps"] == 1 and saved["training"]["articles"] == 4
+    assert saved["config"]["attributions"] == "speech"
     assert set(saved["evaluation"][str(data)]) == {"rules + tagger", "rules only (--fast)"}
     card = (output / "README.md").read_text(encoding="utf-8")
-    assert card == model_card(saved) and "| rules only (--fast) |" in card and f"--evaluate {data}" in card
+    assert card == model_card(saved) and "| rules only (--fast) |" in card and "--attributions speech" in card and f"--evaluate {data}" in card
     tagger = QuoteTagger.from_pretrained(output)
     [quotes] = tagger.predict([seed_text])
     assert_quotes_in_bounds(seed_text, quotes)

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from stance.cli.app import app
+from stance.cli.quotes import Attributions
 from stance.cli.train import progress_bars
 from stance.quotes.tagger import PRECISIONS, TaggerConfig
 from stance.training.tagger import (
@@ -42,6 +43,11 @@ def train_tagger_cli(
     precision: str = typer.Option(
         TAGGER_DEFAULTS.precision, help=f"Inference precision when the model is loaded: {', '.join(PRECISIONS)}."
     ),
+    attributions: Attributions = typer.Option(
+        Attributions(TAGGER_DEFAULTS.attributions), "--attributions",
+        help="speech: learn to find statements only (gold attributions whose cue is a speech act, and "
+        "quotations); all: every gold attribution.",
+    ),
     threads: int = typer.Option(DEFAULTS.num_threads, min=1, help="CPU threads for torch."),
     evaluate: list[Path] = typer.Option(
         [], "--evaluate", help="Held-out gold JSONL scored after training; figures go into the model card.",
@@ -65,6 +71,7 @@ def train_tagger_cli(
             trained_layers=trained_layers,
             batch_size=batch_size,
             precision=precision,
+            attributions=attributions.value,
         ),
     )
     console = Console(stderr=True, soft_wrap=True)  # a path in a message stays on one line

@@ -133,14 +133,20 @@ def quote_act(quote: Quote) -> Act:
     """``speech`` when the quote is a quotation, or its cue reports a statement
     (`SPEECH_ACTS`), or names a speech act (`EVALUATIVE_ACTS`) of which the speaker's own words
     are quoted; else ``other``."""
-    if quote.kind == "direct":
+    return act_of(quote.kind, quote.cue.text if quote.cue else None)
+
+
+def act_of(kind: str | None, cue: str | None) -> Act:
+    """The act of a quote of this ``kind`` (direct / indirect / mixed) with this ``cue`` text (None:
+    no cue); see `quote_act`."""
+    if kind == "direct":
         return "speech"
-    if quote.cue is None:
+    if cue is None:
         return "other"
-    lemma = cue_lemma(quote.cue.text)
+    lemma = cue_lemma(cue)
     if lemma in SPEECH_ACTS or lemma in SPEECH_PHRASES:
         return "speech"
-    return "speech" if quote.kind == "mixed" and lemma in EVALUATIVE_ACTS else "other"
+    return "speech" if kind == "mixed" and lemma in EVALUATIVE_ACTS else "other"
 
 
 # The words a statement's cue can begin with, once its leading words are cut (`cue_lemma`). A

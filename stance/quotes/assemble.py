@@ -32,6 +32,10 @@ OPENING_QUOTE_MARKS = "\"“„«‘"
 CLOSING_QUOTE_MARKS = "\"”»’"
 TRAILING_PUNCTUATION = ".,;:!?—–-"
 ATTRIBUTION_GAP = re.compile(r"[\s\W]*", re.UNICODE)
+# What stands between a cue and a phrase that says where, when or how the statement was made
+# ("said in a news release", "told reporters at a briefing", "wrote on Twitter"): such a phrase is
+# the cue's adjunct, never the statement, which is the verb's complement.
+CUE_ADJUNCT = re.compile(r"\s+(?:in|on|at|during|via|through)\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -181,6 +185,8 @@ def assemble_quotes(text: str, tagged: TaggedText) -> list[Quote]:
         if mention is not None and any(overlaps(mention, part) for part in parts):
             mention = None
         start, end = parts[0].start, parts[-1].end
+        if kind == "indirect" and cue is not None and CUE_ADJUNCT.fullmatch(text, cue.end, start):
+            continue
         quotes.append(
             Quote(
                 start=start,

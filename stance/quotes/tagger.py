@@ -50,9 +50,14 @@ OUTSIDE, BEGIN, INSIDE = range(len(TAGS))
 LABELS = tuple(f"{tag}-{span_type.upper()}" for span_type in SPAN_TYPES for tag in TAGS)
 IGNORE_INDEX = -100  # special and padding tokens carry no tag
 TASK = "quote-tagging"
-DEFAULT_TAGGER = "quote-tagger"  # the shipped folder in models/
 Precision = Literal["auto", "int8", "bf16", "fp32"]
 PRECISIONS: tuple[Precision, ...] = ("auto", "int8", "bf16", "fp32")
+# Which attributions a tagger finds: statements by a source, or beliefs, findings and plans too.
+Attributions = Literal["speech", "all"]
+ATTRIBUTIONS: tuple[Attributions, ...] = ("speech", "all")
+# The shipped folders in models/, by the attributions the pipeline keeps: a smaller tagger trained
+# on statements only is enough for them (and twice as fast); PolNeAR's broader notion takes more.
+SHIPPED_TAGGERS: dict[Attributions, str] = {"speech": "quote-tagger", "all": "attribution-tagger"}
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -71,6 +76,8 @@ class TaggerConfig:
     precision: Precision = "auto"
     # Per span type (content, source, cue): the probability of "not outside" that marks a token.
     inside_thresholds: tuple[float, float, float] = (0.3, 0.15, 0.15)
+    # The attributions it was trained to find: statements only (speech), or every one (all).
+    attributions: Attributions = "all"
 
     def __post_init__(self) -> None:
         if self.max_length < 8 or not 0 <= self.stride < self.max_length - 2:
@@ -78,6 +85,8 @@ class TaggerConfig:
                 f"expected max_length >= 8 and 0 <= stride < max_length - 2, found "
                 f"max_length={self.max_length}, stride={self.stride}; lower the stride"
             )
+        if self.attributions not in ATTRIBUTIONS:
+            raise ModelError(f"expected attributions in {ATTRIBUTIONS}, found {self.attributions!r}")
         if self.precision not in PRECISIONS:
             raise ModelError(f"expected a precision in {PRECISIONS}, found {self.precision!r}")
         if not 0 <= self.trained_layers <= self.num_layers:
@@ -402,9 +411,10 @@ def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(start, end) for start, end in merged]
 
 
-def tagger_path(name_or_path: str | Path | None = None) -> Path:
-    """The folder of a tagger: an existing folder, or a name in models/ (None: the shipped one)."""
-    name = name_or_path or DEFAULT_TAGGER
+def tagger_path(name_or_path: str | Path | None = None, attributions: Attributions = "speech") -> Path:
+    """The folder of a tagger: an existing folder, or a name in models/ (None: the one shipped for
+    ``attributions``)."""
+    name = name_or_path or SHIPPED_TAGGERS[attributions]
     folder = find_model_folder(name)
     if folder is not None:
         return folder
@@ -419,7 +429,7 @@ def _load_cached(folder: str) -> QuoteTagger:
     return QuoteTagger.from_pretrained(folder)
 
 
-def load_tagger(name_or_path: str | Path | None = None) -> QuoteTagger:
-    """The tagger at ``name_or_path`` (None: the shipped one), loaded once per process and path,
-    so every article a worker extracts shares one model."""
-    return _load_cached(str(tagger_path(name_or_path).resolve()))
+def load_tagger(name_or_path: str | Path | None = None, attributions: Attributions = "speech") -> QuoteTagger:
+    """The tagger at ``name_or_path`` (None: the one shipped for ``attributions``), loaded once per
+    process and path, so every article a worker extracts shares one model."""
+    return _load_cached(str(tagger_path(name_or_path, attributions).resolve()))

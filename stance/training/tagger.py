@@ -20,11 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
-from stance.data.polnear import GoldArticle, read_polnear
+from stance.data.polnear import GoldArticle, GoldQuote, read_polnear
 from stance.errors import DataError
 from stance.evaluation.quotes import evaluate_quotes
 from stance.models.folder import read_model_record, write_model_record
 from stance.pipeline import extract
+from stance.quotes.acts import act_of
 from stance.quotes.tagger import (
     IGNORE_INDEX,
     SPAN_TYPES,
@@ -86,14 +87,26 @@ def read_training_articles(path: str | Path, limit: int | None = None) -> list[G
 
 
 def training_windows(tagger: QuoteTagger, articles: Sequence[GoldArticle]) -> list[tuple[list[int], np.ndarray]]:
-    """(token ids, BIO tags of shape (tokens, span types)) for every window of every article."""
+    """(token ids, BIO tags of shape (tokens, span types)) for every window of every article: the
+    spans of its statements only when the tagger is to find ``speech`` attributions."""
     windows = []
     for article in articles:
+        if tagger.config.attributions == "speech":
+            article = statements_of(article)
         ids, offsets = tagger.encode(article.text)
         tags = token_tags(offsets, article.spans)
         for start, end in tagger.windows(ids):
             windows.append((ids[start:end], tags[start:end]))
     return windows
+
+
+def statements_of(article: GoldArticle) -> GoldArticle:
+    """``article`` with only its gold attributions that are statements (`stance.quotes.acts.act_of`
+    of their kind and cue): the others' spans become outside, for the tagger to leave alone."""
+    def act(quote: GoldQuote) -> str:
+        return act_of(quote.kind, " ".join(cue.text for cue in quote.cues) if quote.cues else None)
+
+    return replace(article, attributions=tuple(quote for quote in article.attributions if act(quote) == "speech"))
 
 
 def _batches(windows: list, batch_size: int, rng: random.Random) -> Iterator[list]:
@@ -221,15 +234,19 @@ def train_tagger(
 
 def evaluate_saved_tagger(folder: str | Path, gold_paths: Sequence[str | Path]) -> dict:
     """Score the tagger in ``folder`` as the pipeline uses it (rules' direct quotes + tagger, then
-    speaker resolution) and as `--fast` rules alone, on each gold file; the figures go into the
-    folder's ``stance_config.json`` and model card."""
+    speaker resolution) and as `--fast` rules alone, keeping the attributions it was trained for
+    (`TaggerConfig.attributions`), on each gold file; the figures go into the folder's
+    ``stance_config.json`` and model card."""
     tagger = load_tagger(folder)
+    # In the attribution mode the tagger was trained for: statements, or every attribution.
+    all_attributions = tagger.config.attributions == "all"
     figures = {}
     for gold in gold_paths:
-        figures[str(gold)] = {
-            "rules + tagger": _summary(evaluate_quotes(gold, extractor=partial(extract, tagger=tagger))),
-            "rules only (--fast)": _summary(evaluate_quotes(gold, extractor=partial(extract, fast=True))),
+        scores = {
+            system: evaluate_quotes(gold, extractor=partial(extract, **options, all_attributions=all_attributions))
+            for system, options in (("rules + tagger", {"tagger": tagger}), ("rules only (--fast)", {"fast": True}))
         }
+        figures[str(gold)] = {system: _summary(report) for system, report in scores.items()}
     record = read_model_record(folder, TASK)
     write_model_record(folder, replace(record, extra={**record.extra, "evaluation": figures}))
     write_model_card(folder)
@@ -275,7 +292,7 @@ def model_card(saved: dict) -> str:
     args = training.get("arguments", {})
     losses = training.get("losses") or [{"loss": None}]
     lines = [
-        "# quote-tagger",
+        f"# {Path(args.get('output') or DEFAULT_OUTPUT).name}",
         "",
         "Token tagger for attributions in news (who said what): three independent BIO tags per token",
         f"for content, source and cue spans (labels: {', '.join(saved['labels'])}).",
@@ -311,7 +328,7 @@ def model_card(saved: dict) -> str:
         f"--epochs {args.get('epochs')} --learning-rate {args.get('learning_rate')} --seed {args.get('seed')} "
         f"--max-length {config['max_length']} --stride {config['stride']} --layers {config['num_layers']} "
         f"--trained-layers {config['trained_layers']} --batch-size {config['batch_size']} "
-        f"--precision {config['precision']}"
+        f"--precision {config['precision']} --attributions {config.get('attributions', 'all')}"
         + (f" --limit {args['limit_articles']}" if args.get("limit_articles") else "")
         + (f" --max-steps {args['max_steps']}" if args.get("max_steps") else "")
         + "".join(f" --evaluate {gold}" for gold in saved.get("evaluation", {})),
@@ -329,7 +346,8 @@ def model_card(saved: dict) -> str:
         lines.append("Not evaluated yet: `stance train-tagger --evaluate GOLD.jsonl` adds the figures here.")
     for gold, systems in evaluation.items():
         lines += [
-            f"`{gold}` (quote F1 with one-to-one matching at overlap 0.3 / 0.8 of the gold content;",
+            f"`{gold}`, `--attributions {config.get('attributions', 'all')}` (quote F1 with one-to-one matching at "
+            "overlap 0.3 / 0.8 of the gold content;",
             "speaker correct = share of matched quotes whose mention overlaps the gold source):",
             "",
             "| system | F1@0.3 | P@0.3 | R@0.3 | F1@0.8 | recall direct / indirect / mixed | speaker correct |",
@@ -354,11 +372,17 @@ def model_card(saved: dict) -> str:
     lines += [
         "",
         "## Limits",
-        "- PolNeAR's attributions are broad (beliefs, reports, \"polls show\"); the tagger marks those too.",
+        (
+            "- Trained on statements only (`--attributions speech`): the gold attributions whose cue is a speech act "
+            "(`stance.quotes.acts`) and quotations; PolNeAR's beliefs, findings and plans were outside."
+            if config.get("attributions") == "speech"
+            else "- PolNeAR's attributions are broad (beliefs, reports, \"polls show\"); the tagger marks those too."
+        ),
         "- Trained on 2015-2016 US political news; other genres and periods will score lower.",
         "- Speaker names are resolved by `stance.speakers`, not here; `mention` is the source span.",
         "- Linking content to cue and source is a distance rule, not learned.",
-        "- Speed: the encoder reads every token (about 1,000 per article) on CPU; measure with",
+        "- Speed: the encoder reads the sentences where a statement's cue can be (about half of an article's",
+        "  1,000 tokens; all of them with `--attributions all`) on CPU; measure with",
         "  `python benchmarks/extraction.py --tagger`, and use `--fast` (rules only) for bulk runs.",
         "",
     ]
