@@ -56,10 +56,10 @@ def extract(
     By default the rules' quotes are combined with the learned quote tagger's (``tagger``, or the
     one shipped for the attributions kept, loaded once per process: `models/quote-tagger` for
     statements, `models/attribution-tagger` for every attribution; see `stance.quotes.combine`);
-    ``fast`` uses the rules alone, without torch. Each quote gets its act (`stance.quotes.acts`); only statements
-    (``act == "speech"``) whose mention can name a source (`stance.speakers.sources`) are kept,
-    unless ``all_attributions`` keeps every attribution: beliefs, findings and plans too, from any
-    source, PolNeAR's broader notion of attribution.
+    ``fast`` uses the rules alone, without torch. Each quote gets its act (`stance.quotes.acts`);
+    only statements (``act == "speech"``) whose mention can name a source
+    (`stance.speakers.sources`) are kept, unless ``all_attributions`` keeps every attribution:
+    beliefs, findings and plans too, from any source, PolNeAR's broader notion of attribution.
     """
     return extract_articles([article], fast=fast, tagger=tagger, all_attributions=all_attributions)[0]
 
