@@ -93,10 +93,9 @@ def tagger_stages(
     from stance.quotes.tagger import QuoteTagger, tagger_path
 
     torch.set_num_threads(threads)
-    taggers = {
-        attributions: QuoteTagger.from_pretrained(tagger_path(name_or_path, attributions), precision=precision)
-        for attributions in ("speech", "all")
-    }
+    folders = {attributions: tagger_path(name_or_path, attributions) for attributions in ("speech", "all")}
+    loaded = {folder: QuoteTagger.from_pretrained(folder, precision=precision) for folder in set(folders.values())}
+    taggers = {attributions: loaded[folder] for attributions, folder in folders.items()}
 
     def extract(texts: list[str], attributions: str = "speech") -> None:
         articles = [Article(id="", text=text) for text in texts]

@@ -152,7 +152,10 @@ def act_of(kind: str | None, cue: str | None) -> Act:
 # The words a statement's cue can begin with, once its leading words are cut (`cue_lemma`). A
 # two-word cue's head counts only before its particle ("pointed out", not "at one point").
 _STATEMENT_HEADS = SPEECH_ACTS | EVALUATIVE_ACTS
-_PHRASE_PARTICLES = {head: particle for head, particle in (phrase.split() for phrase in SPEECH_PHRASES)}
+_PHRASE_PARTICLES: dict[str, frozenset[str]] = {
+    head: frozenset(phrase.split()[1] for phrase in SPEECH_PHRASES if phrase.split()[0] == head)
+    for head in {phrase.split()[0] for phrase in SPEECH_PHRASES}
+}  # "call" -> {"for", "on"}
 # "state" and "states" are nouns in news ("the state", "the United States") far more often than
 # the verb; its report is "stated" / "stating".
 _NOT_HEADS = frozenset({"state", "states"})
@@ -165,16 +168,16 @@ def _may_head_statement(word: str) -> bool:
 
 
 @functools.lru_cache(maxsize=65536)
-def _particle_of(word: str) -> str | None:
-    return _PHRASE_PARTICLES.get(word_lemma(word))
+def _particles_of(word: str) -> frozenset[str]:
+    return _PHRASE_PARTICLES.get(word_lemma(word), frozenset())
 
 
 def _may_head_phrase(text: str, word: re.Match) -> bool:
-    particle = _particle_of(word.group())
-    if particle is None:
+    particles = _particles_of(word.group())
+    if not particles:
         return False
     following = _NEXT_WORD.match(text, word.end())
-    return following is not None and following.group(1).lower() == particle
+    return following is not None and following.group(1).lower() in particles
 
 
 def statement_sentences(text: str, settled: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
