@@ -233,3 +233,43 @@ def test_evaluation_stance_shipped_model_on_held_out_split(tmp_path, split, mini
     result = CliRunner().invoke(app, ["evaluate", "stance", str(path), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["macro_f1"] >= minimum
+
+
+def test_evaluation_stance_scores_a_predictions_file_by_id(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(
+        json.dumps({"id": f"s{i}", "text": f"statement {i}", "target": "immigration", "label": label, "group": group})
+        + "\n"
+        for i, (label, group) in enumerate([("favor", "a"), ("against", "a"), ("neutral", "b"), ("favor", "b")])
+    ), encoding="utf-8")
+    # Another order, an extra row, the annotators' `stance` column and any case: matched by id.
+    second = tmp_path / "second.jsonl"
+    second.write_text("".join(json.dumps({"id": i, "stance": label}) + "\n" for i, label in [
+        ("s3", "Against"), ("s9", "favor"), ("s0", "favor"), ("s2", "neutral"), ("s1", "against"),
+    ]), encoding="utf-8")
+    scores = evaluate_stance_files([gold], predictions=second, resamples=50)
+    assert scores["rows"] == 4 and scores["accuracy"] == 0.75
+    assert scores["confusion"]["favor"]["against"] == 1
+    assert scores["intervals"]["units"] == 2  # resampled by group, as for a model
+    result = CliRunner().invoke(app, ["evaluate", "stance", str(gold), "--predictions", str(second), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["accuracy"] == 0.75
+
+
+def test_evaluation_stance_predictions_errors_name_the_file_and_row(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "s0", "text": "t", "target": "x", "label": "favor"}) + "\n")
+    missing = tmp_path / "missing.jsonl"
+    missing.write_text(json.dumps({"id": "s1", "label": "favor"}) + "\n")
+    with pytest.raises(DataError, match=r"missing\.jsonl: expected a prediction for the gold row with id 's0'"):
+        evaluate_stance_files([gold], predictions=missing, resamples=0)
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text(json.dumps({"id": "s0", "label": "pro"}) + "\n")
+    with pytest.raises(DataError, match=r"odd\.jsonl: the row with id 's0' has label 'pro'"):
+        evaluate_stance_files([gold], predictions=odd, resamples=0)
+    without_id = tmp_path / "no-id.jsonl"
+    without_id.write_text(json.dumps({"text": "t", "target": "x", "label": "favor"}) + "\n")
+    with pytest.raises(DataError, match=r"no-id\.jsonl:1: expected an `id`"):
+        evaluate_stance_files([without_id], predictions=odd, resamples=0)
+    both = CliRunner().invoke(app, ["evaluate", "stance", str(gold), "--predictions", str(odd), "--model", "x"])
+    assert both.exit_code == 2 and "not both" in both.output

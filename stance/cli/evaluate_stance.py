@@ -40,15 +40,21 @@ def evaluate_stance_cli(
         [], "--compare", help="Another model to score on the same statements (repeatable): how much --model beats "
         "it, with a paired bootstrap interval.",
     ),
+    predictions: Path | None = typer.Option(
+        None, "--predictions", help="Score the labels in this JSONL/CSV file (`id` and `label` or `stance` per "
+        "gold row: another system's output, a second annotator's labels) instead of a model.", dir_okay=False,
+    ),
     format: StanceEvaluateFormat = typer.Option(StanceEvaluateFormat.table, "--format", "-f", help="Output format."),
     output: Path | None = Output,
 ) -> None:
     """Accuracy, macro-F1 with its 95% bootstrap interval, per-label F1 and confusion matrix,
     overall and per target, dataset and annotator confidence; with --compare, the paired
     difference from other models."""
+    if model is not None and predictions is not None:
+        raise typer.BadParameter("score either a model or a predictions file, not both", param_hint="--predictions")
     scores = evaluate_stance_files(
         gold, model, batch_size=batch_size, precision=precision.value, resamples=bootstrap, by=by or None,
-        compare=compare,
+        compare=compare, predictions=predictions,
     )
     with output_stream(output) as stream:
         if format is StanceEvaluateFormat.json:

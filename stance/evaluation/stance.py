@@ -8,7 +8,9 @@ confidence when the gold has a ``confidence`` column (``SPLIT_COLUMNS``), each w
 intervals for accuracy and macro-F1 (`stance.evaluation.bootstrap`). Statements of one article
 (``group``, or ``article``, in the gold rows) are resampled together: they share speakers and
 topics, so resampling them one by one would make the intervals too narrow. Other models can be
-scored on the same statements and compared with a paired bootstrap (``compare``).
+scored on the same statements and compared with a paired bootstrap (``compare``), and labels from
+elsewhere (another system, a second annotator) scored like a model's (`score_labels`,
+`read_predictions`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from stance.data.statements import read_column, read_labelled, statement_groups
+from stance.errors import DataError
 from stance.evaluation.bootstrap import CONFIDENCE, RESAMPLES, percentile_interval, resampled_rows
 from stance.evaluation.metrics import label_scores, macro_f1
 from stance.records import STANCE_LABELS
@@ -118,26 +121,43 @@ def evaluate_stance(
     columns: Mapping[str, Sequence[str | None]] | None = None,
     compare: Mapping[str, object] | None = None,
 ) -> dict:
-    """Score ``model`` on `LabelledStatement`s: overall, ``by_target``, ``by_dataset`` and
-    ``by_<name>`` for each of ``columns`` (one value per statement, e.g. the annotators'
-    confidence), each with ``intervals`` (see `bootstrap_intervals`) unless ``resamples`` is 0.
-    ``compare`` maps names to other models, scored on the same statements: each part then also
-    has ``compare[name]`` (see `compared_with`)."""
+    """Score ``model`` on `LabelledStatement`s (see `score_labels`); ``compare`` maps names to
+    other models, scored on the same statements: each part then also has ``compare[name]`` (see
+    `compared_with`)."""
     inputs = [row.input for row in statements]
-    predicted = model.predict(inputs, batch_size=batch_size)
     others = {name: other.predict(inputs, batch_size=batch_size) for name, other in (compare or {}).items()}
+    return score_labels(
+        statements, model.predict(inputs, batch_size=batch_size), model.labels, resamples=resamples, columns=columns,
+        others=others,
+    )
+
+
+def score_labels(
+    statements,
+    predicted: Sequence[str],
+    labels: Sequence[str] = STANCE_LABELS,
+    *,
+    resamples: int = RESAMPLES,
+    columns: Mapping[str, Sequence[str | None]] | None = None,
+    others: Mapping[str, Sequence[str]] | None = None,
+) -> dict:
+    """Score ``predicted`` (one label per `LabelledStatement`, from a model, another system or a
+    second annotator) against the statements' gold: overall, ``by_target``, ``by_dataset`` and
+    ``by_<name>`` for each of ``columns`` (one value per statement, e.g. the annotators'
+    confidence), each with ``intervals`` (see `bootstrap_intervals`) unless ``resamples`` is 0,
+    and ``compare[name]`` for each of ``others`` (other predictions of the same statements)."""
     gold = [row.label for row in statements]
 
     def scores(rows: list[int]) -> dict:
         part_gold, part_predicted = [gold[i] for i in rows], [predicted[i] for i in rows]
-        part = label_scores(part_gold, part_predicted, model.labels)
+        part = label_scores(part_gold, part_predicted, labels)
         units = list(statement_groups([statements[i] for i in rows]).values())
         if resamples:
-            part["intervals"] = bootstrap_intervals(part_gold, part_predicted, units, model.labels, resamples=resamples)
+            part["intervals"] = bootstrap_intervals(part_gold, part_predicted, units, labels, resamples=resamples)
         if others:
             part["compare"] = {
                 name: compared_with(
-                    part_gold, [other[i] for i in rows], part_predicted, units, model.labels, resamples=resamples
+                    part_gold, [other[i] for i in rows], part_predicted, units, labels, resamples=resamples
                 )
                 for name, other in others.items()
             }
@@ -171,22 +191,64 @@ def evaluate_stance_files(
     resamples: int = RESAMPLES,
     by: Sequence[str] | None = None,
     compare: Sequence[str | Path] = (),
+    predictions: str | Path | None = None,
 ) -> dict:
     """Load ``model`` (None = shipped default) in ``precision`` and score it on the gold files at
     ``paths``, also split by the gold columns named in ``by`` (each must be in every file; None:
     those of ``SPLIT_COLUMNS`` that some file has), and compared with each model named in
-    ``compare`` (loaded the same way; keyed by the name as given)."""
+    ``compare`` (loaded the same way; keyed by the name as given). With ``predictions`` (a file of
+    ``id`` and ``label`` rows, see `read_predictions`), those labels are scored instead of
+    ``model``'s."""
     from stance.classify import load_model
 
     statements = read_labelled(paths)
-    return evaluate_stance(
-        load_model(model, precision=precision),
-        statements,
-        batch_size=batch_size,
-        resamples=resamples,
-        columns=split_columns(paths, by),
-        compare={str(name): load_model(name, precision=precision) for name in compare},
+    columns = split_columns(paths, by)
+    others = {str(name): load_model(name, precision=precision) for name in compare}
+    if predictions is None:
+        return evaluate_stance(
+            load_model(model, precision=precision), statements, batch_size=batch_size, resamples=resamples,
+            columns=columns, compare=others,
+        )
+    ids = read_column(paths, "id", optional=True)
+    for row, gold_id in zip(statements, ids, strict=True):
+        if gold_id is None:
+            raise DataError(f"{row.origin}: expected an `id`: predictions are matched to the gold rows by id")
+    inputs = [row.input for row in statements]
+    return score_labels(
+        statements, read_predictions(predictions, ids), resamples=resamples, columns=columns,
+        others={name: other.predict(inputs, batch_size=batch_size) for name, other in others.items()},
     )
+
+
+def read_predictions(path: str | Path, ids: Sequence[str]) -> list[str]:
+    """The label ``path`` gives each gold row, in the order of ``ids`` (the gold rows' ``id``).
+
+    ``path`` is JSONL or CSV with ``id`` and ``label`` (or ``stance``, as `stance analyze` and
+    annotators write it) per row; it may hold other rows too. Raises `DataError` naming the file
+    on a gold id it lacks or a label outside the stance labels.
+    """
+    from datasets import Dataset
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such file; expected JSONL or CSV predictions with `id` and `label` columns")
+    try:
+        table = Dataset.from_csv(str(path)) if path.suffix.lower() == ".csv" else Dataset.from_json(str(path))
+    except Exception as error:  # datasets/pyarrow raise many kinds on malformed files
+        raise DataError(f"{path}: can't read it as predictions: {error}") from None
+    column = next((name for name in ("label", "stance") if name in table.column_names), None)
+    if "id" not in table.column_names or column is None:
+        raise DataError(f"{path}: expected the columns `id` and `label` (or `stance`), found {table.column_names}")
+    by_id = {str(row["id"]): row[column] for row in table}
+    labels = []
+    for gold_id in ids:
+        if gold_id not in by_id:
+            raise DataError(f"{path}: expected a prediction for the gold row with id {gold_id!r}, found none")
+        label = str(by_id[gold_id]).strip().lower()
+        if label not in STANCE_LABELS:
+            raise DataError(f"{path}: the row with id {gold_id!r} has label {label!r}; expected one of {list(STANCE_LABELS)}")
+        labels.append(label)
+    return labels
 
 
 def split_columns(paths: Sequence[str | Path], by: Sequence[str] | None) -> dict[str, list[str | None]]:
